@@ -1,0 +1,60 @@
+# tutorcluster: two commands on a fresh machine with Python 3.10+ and make.
+#   make lab    set everything up and serve JupyterLab on notebooks/
+#   make test   set everything up and run pytest (package + every notebook through nbval)
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+PORT   ?= 8888
+IP     ?= 127.0.0.1
+# Two workers: one per core on the reference machine.
+JOBS   ?= 2
+
+.PHONY: help install lab test test-package test-notebooks test-browser benchmarks clean
+
+help:
+	@echo "make lab           set up .venv and serve JupyterLab on notebooks/ (IP=$(IP) PORT=$(PORT))"
+	@echo "make test          set up .venv, run the unit tests and every notebook (nbval)"
+	@echo "make test-browser  open every notebook in headless Chromium and move its sliders"
+	@echo "make benchmarks    print the timing tables of benchmarks/"
+
+# The stamp is rebuilt whenever pyproject.toml changes.
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml binder/overrides.json $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[lab,test]"
+	mkdir -p $(VENV)/share/jupyter/lab/settings
+	cp binder/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
+	touch $@
+
+install: $(VENV)/.installed
+
+lab: install
+	@echo "Serving JupyterLab on notebooks/ -- open the http://$(IP):$(PORT)/lab?token=... URL printed below."
+	@echo "(On a remote server: ssh -L $(PORT):localhost:$(PORT) you@server, then open that URL locally.)"
+	$(BIN)/jupyter lab --notebook-dir=notebooks --ip=$(IP) --port=$(PORT) --no-browser
+
+test: install
+	$(BIN)/python -m pytest -n $(JOBS) tests --nbval-lax notebooks -p no:cacheprovider
+
+test-package: install
+	$(BIN)/python -m pytest -n $(JOBS) tests -p no:cacheprovider
+
+test-notebooks: install
+	$(BIN)/python -m pytest -n $(JOBS) --nbval-lax notebooks -p no:cacheprovider
+
+$(VENV)/.browser: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e ".[browser]"
+	touch $@
+
+test-browser: $(VENV)/.browser
+	$(BIN)/python -m pytest tests/browser -m browser -p no:cacheprovider -v
+
+benchmarks: install
+	@for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

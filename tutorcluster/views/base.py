@@ -1,0 +1,147 @@
+"""How a snapshot becomes a picture.
+
+A *view* draws one algorithm's snapshots. It creates its axes and artists
+once, in ``setup``, and moves them in ``draw(snapshot)`` by setting artist
+data (``set_offsets``, ``set_data``, ``set_facecolor``, ...): the figure is
+never rebuilt, which is what keeps the slider fast.
+
+To give a new algorithm its own picture, subclass :class:`View` (or
+:class:`PointsView`, which already draws coloured points and centres) and
+name the subclass in the snapshot class: ``view = "tutorcluster.views.mine.MyView"``.
+"""
+
+import numpy as np
+from matplotlib.colors import to_rgba
+from sklearn.decomposition import PCA
+
+# Twenty well-separated colours (matplotlib's tab20, reordered so that the
+# first ten are the strong ones); cluster j gets PALETTE[j % 20].
+_TAB20 = [to_rgba(f"C{i}") for i in range(10)]
+_TAB20_LIGHT = ["#aec7e8", "#ffbb78", "#98df8a", "#ff9896", "#c5b0d5",
+                "#c49c94", "#f7b6d2", "#c7c7c7", "#dbdb8d", "#9edae5"]
+PALETTE = np.array(_TAB20 + [to_rgba(c) for c in _TAB20_LIGHT])
+UNLABELLED = np.array(to_rgba("0.75"))
+
+
+def label_colors(labels, n_points):
+    """RGBA colour of each point: its cluster's palette colour, or grey."""
+    if labels is None:
+        return np.tile(UNLABELLED, (n_points, 1))
+    labels = np.asarray(labels)
+    colors = PALETTE[np.mod(labels, len(PALETTE))]
+    colors[labels < 0] = UNLABELLED
+    return colors
+
+
+class Projection:
+    """One fixed map from the data space to the 2-D picture.
+
+    Two features are drawn as they are; one feature is drawn on a line
+    (y = 0); more than two go through a PCA fitted once on the training data,
+    so every frame uses the same axes.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+        The training data that fixes the projection.
+    """
+
+    def __init__(self, X):
+        X = np.asarray(X, dtype=float)
+        self.n_features = X.shape[1]
+        self.pca = None
+        if self.n_features == 1:
+            self.axis_labels = ("$x_1$", "")
+        elif self.n_features == 2:
+            self.axis_labels = ("$x_1$", "$x_2$")
+        else:
+            self.pca = PCA(n_components=2).fit(X)
+            share = self.pca.explained_variance_ratio_ * 100
+            self.axis_labels = (f"PC 1 ({share[0]:.0f} % of variance)",
+                                f"PC 2 ({share[1]:.0f} % of variance)")
+
+    def __call__(self, points):
+        """Project ``points`` of shape (n, n_features) to shape (n, 2)."""
+        points = np.asarray(points, dtype=float).reshape(-1, self.n_features)
+        if self.pca is not None:
+            return (points - self.pca.mean_) @ self.pca.components_.T
+        if self.n_features == 1:
+            return np.column_stack([points[:, 0], np.zeros(len(points))])
+        return points
+
+
+class View:
+    """Draws the snapshots of one algorithm into a matplotlib (sub)figure.
+
+    Subclasses implement ``setup`` (make axes and artists, once) and
+    ``draw`` (update those artists for one snapshot).
+
+    Parameters
+    ----------
+    figure : matplotlib Figure or SubFigure
+        Where to draw.
+    X : ndarray of shape (n_samples, n_features)
+        The training data.
+    history : sequence of Snapshot
+        All the frames, so a view can fix its axis limits once.
+    projection : Projection, default=None
+        The 2-D map; shared when two models are drawn side by side.
+    title : str, default=None
+        A title over the view (the model's name when side by side).
+    """
+
+    #: Size in inches of one view; the player adds them up side by side.
+    figsize = (5.0, 4.2)
+
+    def __init__(self, figure, X, history, projection=None, title=None):
+        self.figure = figure
+        self.X = np.asarray(X, dtype=float)
+        self.history = history
+        self.project = projection if projection is not None else Projection(self.X)
+        self.title = title
+        self.setup()
+
+    def setup(self):
+        """Create the axes and every artist that ``draw`` will update."""
+        raise NotImplementedError
+
+    def draw(self, snapshot):
+        """Update the artists to show ``snapshot``."""
+        raise NotImplementedError
+
+    # Helpers for subclasses -------------------------------------------------
+
+    def data_axes(self, ax, margin=0.06):
+        """Fix the limits of ``ax`` to the projected data plus every centre."""
+        points = [self.project(self.X)]
+        points += [self.project(s.centers) for s in self.history if np.size(s.centers)]
+        points = np.vstack(points)
+        low, high = points.min(axis=0), points.max(axis=0)
+        pad = (high - low) * margin + 1e-9
+        ax.set_xlim(low[0] - pad[0], high[0] + pad[0])
+        ax.set_ylim(low[1] - pad[1], high[1] + pad[1])
+        ax.set_xlabel(self.project.axis_labels[0])
+        ax.set_ylabel(self.project.axis_labels[1])
+        if self.title:
+            ax.set_title(self.title)
+
+
+class PointsView(View):
+    """The default picture: points coloured by cluster and the centres.
+
+    Works for every snapshot (it needs only ``centers`` and ``labels``), so
+    any algorithm can be scrubbed before it has a view of its own.
+    """
+
+    def setup(self):
+        self.ax = self.figure.subplots()
+        self.data_axes(self.ax)
+        xy = self.project(self.X)
+        self.points = self.ax.scatter(xy[:, 0], xy[:, 1], s=12, linewidths=0,
+                                      c=label_colors(None, len(xy)))
+        self.centers = self.ax.scatter([], [], s=160, marker="X", c="black",
+                                       edgecolors="white", linewidths=1.5, zorder=3)
+
+    def draw(self, snapshot):
+        self.points.set_facecolor(label_colors(snapshot.labels, len(self.X)))
+        self.centers.set_offsets(self.project(snapshot.centers))
