@@ -9,6 +9,8 @@ PORT   ?= 8888
 IP     ?= 127.0.0.1
 # Two workers: one per core on the reference machine.
 JOBS   ?= 2
+# Jupyter refuses to run as root (a container, a CI machine) unless told to.
+ROOT_FLAG = $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .PHONY: help install lab test test-package test-notebooks test-browser benchmarks clean
 
@@ -34,13 +36,13 @@ install: $(VENV)/.installed
 lab: install
 	@echo "Serving JupyterLab on notebooks/ -- open the http://$(IP):$(PORT)/lab?token=... URL printed below."
 	@echo "(On a remote server: ssh -L $(PORT):localhost:$(PORT) you@server, then open that URL locally.)"
-	$(BIN)/jupyter lab --notebook-dir=notebooks --ip=$(IP) --port=$(PORT) --no-browser
+	$(BIN)/jupyter lab --notebook-dir=notebooks --ip=$(IP) --port=$(PORT) --no-browser $(ROOT_FLAG)
 
 test: install
-	$(BIN)/python -m pytest -n $(JOBS) tests --nbval-lax notebooks -p no:cacheprovider
+	$(BIN)/python -m pytest -n $(JOBS) -m "not browser" tests --nbval-lax notebooks -p no:cacheprovider
 
 test-package: install
-	$(BIN)/python -m pytest -n $(JOBS) tests -p no:cacheprovider
+	$(BIN)/python -m pytest -n $(JOBS) -m "not browser" tests -p no:cacheprovider
 
 test-notebooks: install
 	$(BIN)/python -m pytest -n $(JOBS) --nbval-lax notebooks -p no:cacheprovider

@@ -76,6 +76,12 @@ class Snapshot:
 
     view: ClassVar[str] = "tutorcluster.views.base.PointsView"
 
+    def __init_subclass__(cls, **kwargs):
+        # @dataclass writes a __repr__ that prints every array in full unless
+        # the class already defines one; give each subclass the short one below.
+        super().__init_subclass__(**kwargs)
+        cls.__repr__ = Snapshot.__repr__
+
     def __post_init__(self):
         # A frozen dataclass forbids ``self.x = ...``; object.__setattr__ is
         # the documented way to set fields while the record is being built.
@@ -91,8 +97,6 @@ class Snapshot:
         for name, value in self.as_dict().items():
             if isinstance(value, np.ndarray):
                 shown.append(f"{name}=<array {value.shape} {value.dtype}>")
-            elif isinstance(value, str) and len(value) > 60:
-                shown.append(f"{name}={value[:57]!r}...")
             else:
                 shown.append(f"{name}={value!r}")
         return f"{type(self).__name__}({', '.join(shown)})"

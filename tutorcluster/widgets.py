@@ -33,7 +33,7 @@ def _as_history(model_or_history):
     history = getattr(model_or_history, "history_", model_or_history)
     if isinstance(history, Snapshot):
         history = (history,)
-    history = tuple(history)
+    history = tuple(history) if isinstance(history, (list, tuple)) else ()
     if not history or not all(isinstance(s, Snapshot) for s in history):
         raise ValueError(
             "Expected a fitted tutorcluster model or a non-empty sequence of "
@@ -81,7 +81,7 @@ class Stage:
         Resolution of the rendered image.
     """
 
-    def __init__(self, models, X, *, view=None, titles=None, caption_in_figure=False, dpi=80):
+    def __init__(self, models, X, *, view=None, titles=None, caption_in_figure=False, dpi=100):
         self.histories = [_as_history(model) for model in models]
         self.X = np.asarray(X, dtype=float)
         if self.X.ndim != 2:
@@ -151,7 +151,7 @@ class Player(widgets.VBox):
         self.play = widgets.Play(value=0, min=0, max=last, step=1, interval=interval,
                                  description="Play", layout=widgets.Layout(width="auto"))
         self.slider = widgets.IntSlider(value=0, min=0, max=last, step=1, description="frame",
-                                        continuous_update=True,
+                                        continuous_update=True, readout=False,
                                         layout=widgets.Layout(width="50%"))
         widgets.jslink((self.play, "value"), (self.slider, "value"))
         self.back = widgets.Button(icon="step-backward", tooltip="Previous frame",
@@ -164,7 +164,11 @@ class Player(widgets.VBox):
         if _uses_ipympl():
             self.picture = stage.figure.canvas
         else:
-            self.picture = widgets.Image(format="png")
+            # Shown at its natural size (never stretched, so never blurred),
+            # shrinking only when the notebook is narrower than the figure.
+            width, height = stage.figure.canvas.get_width_height()
+            self.picture = widgets.Image(format="png", layout=widgets.Layout(
+                width=f"{width}px", max_width="100%", height="auto"))
         self.slider.observe(lambda change: self.show(change["new"]), names="value")
         controls = widgets.HBox([self.play, self.back, self.slider, self.forward])
         super().__init__([controls, self.caption, self.picture])
@@ -192,7 +196,7 @@ class Player(widgets.VBox):
         return self.slider.value
 
 
-def scrub(model_or_history, X, *, view=None, titles=None, interval=400, dpi=80):
+def scrub(model_or_history, X, *, view=None, titles=None, interval=400, dpi=100):
     """Scrub through an algorithm's iterations with a slider and a Play button.
 
     Parameters
@@ -210,8 +214,9 @@ def scrub(model_or_history, X, *, view=None, titles=None, interval=400, dpi=80):
         Panel titles when several models are shown.
     interval : int, default=400
         Milliseconds between frames when playing.
-    dpi : int, default=80
-        Resolution of the picture; raise it for a projector.
+    dpi : int, default=100
+        Resolution of the picture; raise it for a projector, lower it for
+        faster frames.
 
     Returns
     -------

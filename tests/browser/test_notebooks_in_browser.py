@@ -1,0 +1,187 @@
+"""Every notebook, opened in JupyterLab in a real (headless) browser.
+
+nbval runs the notebooks' code, but it never renders a widget. This test
+does what a student does: it starts JupyterLab on 127.0.0.1 with a token,
+opens each notebook in Debian's Chromium (driven by Playwright, pointed at
+``/usr/bin/chromium``; Playwright's own browser download is never used),
+runs all cells, and checks that
+
+* no cell raised an error,
+* no widget failed to render ("Error displaying widget"),
+* every player's picture changes when its "Next frame" button is clicked.
+
+Notebooks are found by themselves, so a new notebook is covered without
+editing this file. The notebooks are copied to a temporary folder first, so
+JupyterLab's autosave never writes outputs into the repository.
+
+Run with ``make test-browser``. Screenshots of the first player of each
+notebook are written to ``$BROWSER_SCREENSHOTS`` (a temporary folder by default).
+"""
+
+import json
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+RUN_TIMEOUT = 300  # seconds for one notebook's "Run All"
+# Chromium as root in a sandbox-less container, with no network beyond this machine.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def _free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lab():
+    """A JupyterLab server on a copy of notebooks/, with a random token."""
+    folder = Path(tempfile.mkdtemp(prefix="tutorcluster-browser-"))
+    for notebook in NOTEBOOKS:
+        shutil.copy(notebook, folder / notebook.name)
+    port, token = _free_port(), secrets.token_hex(16)
+    command = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1",
+               f"--port={port}", f"--IdentityProvider.token={token}",
+               f"--ServerApp.root_dir={folder}", "--LabApp.expose_app_in_browser=True"]
+    if os.geteuid() == 0:
+        command.append("--allow-root")
+    log = open(folder / "jupyterlab.log", "w")
+    server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
+            break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                raise RuntimeError(f"JupyterLab did not start; see {folder / 'jupyterlab.log'}")
+            time.sleep(0.5)
+    yield base, token
+    server.terminate()
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        server.kill()
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api", reason="run `make test-browser`")
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} not found: install Debian's chromium (apt-get install chromium)")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def screenshots():
+    folder = Path(os.environ.get("BROWSER_SCREENSHOTS") or tempfile.mkdtemp(prefix="tutorcluster-shots-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+# JavaScript run in the page: the state of the open notebook, read from
+# JupyterLab's own model (exposed with --LabApp.expose_app_in_browser).
+NOTEBOOK_STATE = """() => {
+    const panel = window.jupyterapp.shell.currentWidget;
+    const cells = Array.from(panel.content.model.cells).filter(c => c.type === 'code');
+    const errors = [];
+    cells.forEach((cell, n) => {
+        cell.outputs.toJSON().filter(o => o.output_type === 'error')
+            .forEach(o => errors.push(`code cell ${n}: ${o.ename}: ${o.evalue}`));
+    });
+    return {
+        n_code: cells.length,
+        n_done: cells.filter(c => c.executionCount !== null).length,
+        errors: errors,
+        busy: panel.sessionContext.session?.kernel?.status !== 'idle',
+    };
+}"""
+
+
+def _open(page, base, token, name):
+    page.goto(f"{base}/lab/tree/{name}?token={token}")
+    page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
+                           " && window.jupyterapp.shell.currentWidget.sessionContext"
+                           " && window.jupyterapp.shell.currentWidget.sessionContext.session"
+                           " && window.jupyterapp.shell.currentWidget.sessionContext.session.kernel"
+                           " && window.jupyterapp.shell.currentWidget.sessionContext.session.kernel"
+                           ".status === 'idle'", timeout=120_000)
+
+
+def _run_all(page):
+    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    deadline = time.monotonic() + RUN_TIMEOUT
+    while True:
+        state = page.evaluate(NOTEBOOK_STATE)
+        if state["errors"]:
+            return state
+        if state["n_done"] == state["n_code"] and not state["busy"]:
+            return state
+        if time.monotonic() > deadline:
+            pytest.fail(f"Run All did not finish in {RUN_TIMEOUT} s: {state}")
+        time.sleep(1)
+
+
+def _check_players(page, name, screenshots):
+    """Click every player's "Next frame" and compare its picture before and after."""
+    buttons = page.locator('button[title="Next frame"]')
+    assert buttons.count() > 0, f"{name}: no player found"
+    for n in range(buttons.count()):
+        button = buttons.nth(n)
+        player = button.locator("xpath=ancestor::div[contains(@class,'widget-vbox')][1]")
+        picture = player.locator("img").first
+        caption = player.locator(".widget-html-content").first.inner_text()
+        frames = int(re.search(r"\d+/(\d+)", caption).group(1))
+        picture.scroll_into_view_if_needed()
+        before_src = picture.get_attribute("src")
+        before = picture.screenshot()
+        if n == 0:
+            player.screenshot(path=str(screenshots / f"{Path(name).stem}-player.png"))
+        if frames < 2:
+            continue
+        button.click()
+        page.wait_for_function("([img, src]) => img.getAttribute('src') !== src",
+                               arg=[picture.element_handle(), before_src], timeout=30_000)
+        after = picture.screenshot()
+        assert after != before, f"{name}: player {n} did not change its picture"
+        assert re.search(r"2/\d+", player.locator(".widget-html-content").first.inner_text())
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_runs_and_its_players_move(notebook, lab, browser, screenshots):
+    base, token = lab
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        _open(page, base, token, notebook.name)
+        state = _run_all(page)
+        assert not state["errors"], f"{notebook.name}: " + "; ".join(state["errors"])
+        text = page.evaluate("() => document.body.innerText")
+        assert "Error displaying widget" not in text
+        n_code = sum(c["cell_type"] == "code" for c in json.loads(notebook.read_text())["cells"])
+        assert state["n_done"] == n_code
+        _check_players(page, notebook.name, screenshots)
+    finally:
+        page.close()
