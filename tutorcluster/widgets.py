@@ -98,8 +98,16 @@ class Stage:
         view_classes = [_view_class(h, view) for h in self.histories]
         width = sum(cls.figsize[0] for cls in view_classes)
         height = max(cls.figsize[1] for cls in view_classes) + (0.5 if caption_in_figure else 0)
-        self.figure = Figure(figsize=(width, height), dpi=dpi, layout="constrained")
-        FigureCanvasAgg(self.figure)
+        if _uses_ipympl():
+            # ipympl's canvas is itself a widget, made by pyplot; ioff keeps
+            # pyplot from also showing the figure below the cell.
+            import matplotlib.pyplot as plt
+
+            with plt.ioff():
+                self.figure = plt.figure(figsize=(width, height), dpi=dpi, layout="constrained")
+        else:
+            self.figure = Figure(figsize=(width, height), dpi=dpi, layout="constrained")
+            FigureCanvasAgg(self.figure)
         panels = [self.figure] if len(models) == 1 else list(
             self.figure.subfigures(1, len(models), width_ratios=[c.figsize[0] for c in view_classes]))
         self.views = [cls(panel, self.X, history, projection=projection, title=title)
@@ -162,7 +170,7 @@ class Player(widgets.VBox):
         self.forward.on_click(lambda _: self._step(+1))
         self.caption = widgets.HTML(layout=widgets.Layout(min_height="2.6em"))
         if _uses_ipympl():
-            self.picture = stage.figure.canvas
+            self.picture = stage.figure.canvas  # ipympl: the live canvas widget
         else:
             # Shown at its natural size (never stretched, so never blurred),
             # shrinking only when the notebook is narrower than the figure.
