@@ -7,8 +7,10 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 PORT   ?= 8888
 IP     ?= 127.0.0.1
-# Two workers: one per core on the reference machine.
+# Two workers, one per core on the reference machine; --dist loadfile keeps
+# each notebook's cells together, in order, in one kernel.
 JOBS   ?= 2
+PYTEST  = $(BIN)/python -m pytest -n $(JOBS) --dist loadfile -p no:cacheprovider
 # Jupyter refuses to run as root (a container, a CI machine) unless told to.
 ROOT_FLAG = $(if $(filter 0,$(shell id -u)),--allow-root)
 
@@ -39,13 +41,13 @@ lab: install
 	$(BIN)/jupyter lab --notebook-dir=notebooks --ip=$(IP) --port=$(PORT) --no-browser $(ROOT_FLAG)
 
 test: install
-	$(BIN)/python -m pytest -n $(JOBS) -m "not browser" tests --nbval-lax notebooks -p no:cacheprovider
+	$(PYTEST) -m "not browser" tests --nbval-lax notebooks
 
 test-package: install
-	$(BIN)/python -m pytest -n $(JOBS) -m "not browser" tests -p no:cacheprovider
+	$(PYTEST) -m "not browser" tests
 
 test-notebooks: install
-	$(BIN)/python -m pytest -n $(JOBS) --nbval-lax notebooks -p no:cacheprovider
+	$(PYTEST) --nbval-lax notebooks
 
 $(VENV)/.browser: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e ".[browser]"

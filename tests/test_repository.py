@@ -38,10 +38,14 @@ def test_notebook_follows_the_house_arc(path):
     assert re.search(r"^#+ .*try it yourself", text, re.I | re.M), "a 'Try it yourself' section"
 
 
-def _conda_names(path, section="dependencies"):
-    """Package names listed in a conda environment file (python and pip left out)."""
+def _conda_names(path):
+    """Package names listed under ``dependencies:`` in a conda environment file.
+
+    Returns ``(name, operator, version)`` triples; python and pip are left out.
+    """
     names = set()
-    for line in path.read_text().splitlines():
+    lines = path.read_text().splitlines()
+    for line in lines[lines.index("dependencies:") + 1:]:
         match = re.match(r"^\s*-\s+([A-Za-z][A-Za-z0-9_.-]*)\s*(==|>=|=)?\s*([^\s#]*)", line)
         if match and match.group(1) not in ("python", "pip"):
             names.add((match.group(1).lower(), match.group(2), match.group(3)))
@@ -49,14 +53,16 @@ def _conda_names(path, section="dependencies"):
 
 
 def _project_requirements():
-    """Requirements of the installed package: runtime, lab and test (not the browser extra)."""
-    wanted = []
-    for text in requires("tutorcluster"):
-        requirement = Requirement(text)
-        marker = str(requirement.marker or "")
-        if "browser" in marker:
-            continue
-        wanted.append(requirement)
+    """Requirements in pyproject.toml: runtime, lab and test (not the browser extra)."""
+    try:
+        import tomllib  # Python 3.11+
+    except ModuleNotFoundError:  # Python 3.10: read the installed package's metadata
+        texts = [t for t in requires("tutorcluster") if "browser" not in t]
+    else:
+        project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+        extras = project["optional-dependencies"]
+        texts = project["dependencies"] + extras["lab"] + extras["test"]
+    wanted = [Requirement(text) for text in texts]
     return {r.name.lower(): r for r in wanted}
 
 
