@@ -16,16 +16,43 @@ One module per paper (``centnn``, ``amsom``, ``arkmeans``, ``fnmeans``,
 from . import datasets, metrics
 from ._snapshots import Snapshot, SnapshotEstimator
 from .kmeans import KMeans, KMeansSnapshot
+from .amsom import AMSOM, BatchSOM, SOMSnapshot
+from .fnmeans import FNMeans, FNMeansSnapshot, PNN
+from .subtractive import (FuzzyCMeans, FuzzyCMeansSnapshot, MountainClustering, SubtractiveClustering,
+                          SubtractiveSnapshot, WeightedMeanSubtractiveClustering)
+from .centnn import CentNN, CentNNEpochSnapshot, CentNNSampleSnapshot
+from .arkmeans import ARKMeans, ARKMeansSnapshot, KPrimeMeans, KPrimeMeansSnapshot, RKMeans, RKMeansSnapshot
 from .widgets import Player, save_animation, scrub
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "AMSOM",
+    "ARKMeans",
+    "ARKMeansSnapshot",
+    "BatchSOM",
+    "CentNN",
+    "CentNNEpochSnapshot",
+    "CentNNSampleSnapshot",
+    "FNMeans",
+    "FNMeansSnapshot",
+    "FuzzyCMeans",
+    "FuzzyCMeansSnapshot",
     "KMeans",
     "KMeansSnapshot",
+    "KPrimeMeans",
+    "KPrimeMeansSnapshot",
+    "MountainClustering",
+    "PNN",
     "Player",
+    "RKMeans",
+    "RKMeansSnapshot",
+    "SOMSnapshot",
     "Snapshot",
     "SnapshotEstimator",
+    "SubtractiveClustering",
+    "SubtractiveSnapshot",
+    "WeightedMeanSubtractiveClustering",
     "datasets",
     "metrics",
     "save_animation",

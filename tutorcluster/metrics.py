@@ -140,8 +140,10 @@ def dunn_index(X, labels, variant="original"):
 def _best_two_units(X, weights):
     """Index of the best and second-best unit of every sample."""
     distances = cdist(X, weights, "sqeuclidean")
-    order = np.argsort(distances, axis=1, kind="stable")
-    return order[:, 0], order[:, 1]
+    rows = np.arange(len(X))
+    best = distances.argmin(axis=1)  # the lowest index wins a tie
+    distances[rows, best] = np.inf
+    return best, distances.argmin(axis=1)
 
 
 def quantization_error(X, weights):

@@ -1,0 +1,272 @@
+"""Pictures of FN-means and of the PNN.
+
+* :class:`FNMeansView` draws one level of the hierarchy in two linked panels:
+  on the left the items of the level with an arrow to each one's first
+  neighbour (mutual pairs underlined in black); on the right the resulting
+  partition of the training vectors and the cluster means, with marker area
+  proportional to cluster size.
+* :func:`draw_first_neighbour_graph` draws a first-neighbour array as the
+  directed graphs of the paper's Fig. 1.
+* :func:`plot_decision_regions` colours the plane by a PNN's predicted class.
+* :func:`plot_centre_images` shows class-wise centres as small images (digits).
+"""
+
+import numpy as np
+from matplotlib.collections import LineCollection
+from matplotlib.colors import ListedColormap
+from matplotlib.figure import Figure
+
+from ..fnmeans import first_neighbour_clusters
+from .base import PALETTE, View, label_colors
+
+# Marker area (points^2) of the largest cluster in a history; area is
+# proportional to size, with a floor so single points stay visible.
+_LARGEST_AREA = 360.0
+_SMALLEST_AREA = 20.0
+
+
+def _widen_to_square(ax):
+    """Widen the shorter axis range so both ranges are equal (a square panel)."""
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    half = max(x1 - x0, y1 - y0) / 2
+    ax.set_xlim((x0 + x1) / 2 - half, (x0 + x1) / 2 + half)
+    ax.set_ylim((y0 + y1) / 2 - half, (y0 + y1) / 2 + half)
+
+
+class FNMeansView(View):
+    """Level ``l`` of FN-means: arrows to first neighbours, then the partition.
+
+    Left: the items ``V`` of the level (training vectors at level 1, means
+    after), coloured by the graph they fall in, each with an arrow
+    ``i -> kappa_i``; the mutual pairs (one per graph) are underlined.
+    Right: every training vector coloured by its cluster at this level, and
+    the cluster means (Eqs. 6-7), area proportional to ``N_C(i)``.
+    """
+
+    figsize = (10.0, 4.6)
+
+    def setup(self):
+        self.ax_links, self.ax_clusters = self.figure.subplots(1, 2)
+        for ax in (self.ax_links, self.ax_clusters):
+            self.data_axes(ax)
+            _widen_to_square(ax)
+            # Equal scales, so the nearest item also looks nearest.
+            ax.set_aspect("equal", adjustable="box")
+        xy = self.project(self.X)
+        largest = max((int(np.max(s.sizes)) for s in self.history), default=1)
+        self.area_per_point = _LARGEST_AREA / max(largest, 1)
+
+        # Left panel: faint training vectors, mutual pairs, arrows, items.
+        self.ax_links.scatter(xy[:, 0], xy[:, 1], s=5, c="0.85", linewidths=0, zorder=1)
+        self.mutual = LineCollection([], colors="black", linewidths=4, alpha=0.35, zorder=2)
+        self.ax_links.add_collection(self.mutual)
+        # A quiver has a fixed number of arrows: make as many as the largest
+        # level has items, and mask the unused ones.
+        self.n_arrows = max((len(s.points) for s in self.history), default=1)
+        zeros = np.zeros(self.n_arrows)
+        self.arrows = self.ax_links.quiver(zeros, zeros, zeros, zeros, angles="xy",
+                                           scale_units="xy", scale=1, width=0.004,
+                                           headwidth=4, headlength=5, headaxislength=4.5,
+                                           zorder=3)
+        self.items = self.ax_links.scatter([], [], s=[], edgecolors="black", linewidths=0.5,
+                                           zorder=4)
+        self.links_title = self.ax_links.set_title("", fontsize=10)
+
+        # Right panel: the partition of the training vectors and the means.
+        self.points = self.ax_clusters.scatter(xy[:, 0], xy[:, 1], s=10, linewidths=0,
+                                               c=label_colors(None, len(xy)), zorder=1)
+        self.means = self.ax_clusters.scatter([], [], s=[], marker="o", edgecolors="black",
+                                              linewidths=0.8, zorder=3)
+        self.clusters_title = self.ax_clusters.set_title("", fontsize=10)
+
+    def _areas(self, counts):
+        return np.maximum(self.area_per_point * np.asarray(counts, dtype=float), _SMALLEST_AREA)
+
+    def draw(self, snapshot):
+        items = self.project(snapshot.points)
+        targets = items[snapshot.kappa]
+        n_items = len(items)
+        colors = label_colors(snapshot.item_labels, n_items)
+
+        self.items.set_offsets(items)
+        self.items.set_sizes(self._areas(snapshot.weights))
+        self.items.set_facecolor(colors)
+        offsets = np.zeros((self.n_arrows, 2))
+        offsets[:n_items] = items
+        hidden = np.arange(self.n_arrows) >= n_items
+        u = np.ma.masked_array(np.zeros(self.n_arrows), mask=hidden)
+        v = np.ma.masked_array(np.zeros(self.n_arrows), mask=hidden)
+        u[:n_items], v[:n_items] = (targets - items).T
+        self.arrows.set_offsets(offsets)
+        self.arrows.set_UVC(u, v)
+        arrow_colors = np.tile(PALETTE[0], (self.n_arrows, 1))
+        arrow_colors[:n_items] = colors
+        self.arrows.set_facecolor(arrow_colors)
+        pairs = np.flatnonzero(snapshot.mutual & (np.arange(n_items) < snapshot.kappa))
+        self.mutual.set_segments(np.stack([items[pairs], targets[pairs]], axis=1))
+        self.links_title.set_text(
+            f"Level {snapshot.iteration}: {n_items} items, arrow i \u2192 first neighbour\n"
+            f"{len(pairs)} mutual pairs (underlined) = {snapshot.n_clusters} graphs")
+
+        self.points.set_facecolor(label_colors(snapshot.labels, len(self.X)))
+        self.means.set_offsets(self.project(snapshot.centers))
+        self.means.set_sizes(self._areas(snapshot.sizes))
+        self.means.set_facecolor(label_colors(np.arange(snapshot.n_clusters), snapshot.n_clusters))
+        top = " (top)" if snapshot.is_top else ""
+        self.clusters_title.set_text(
+            f"{snapshot.n_clusters} clusters of the {len(self.X)} training vectors{top}\n"
+            f"means (Eq. {6 if snapshot.iteration == 1 else 7}), area \u221d cluster size")
+
+
+def graph_layout(kappa, *, spacing=4.0):
+    """Positions for drawing a first-neighbour array as disjoint graphs.
+
+    Each graph is laid out radially around its cycle (a mutual pair for real
+    data): the cycle's nodes sit on a small circle and every other node sits
+    one ring further out than the node it points to, inside that node's
+    angular sector. The graphs are placed side by side.
+
+    Returns
+    -------
+    positions : ndarray of shape (n_items, 2)
+    """
+    kappa = np.asarray(kappa)
+    n = len(kappa)
+    components = first_neighbour_clusters(kappa)
+    # Following the arrows n times from any node lands on its graph's cycle.
+    on_cycle = np.zeros(n, dtype=bool)
+    node = np.arange(n)
+    for _ in range(n):
+        node = kappa[node]
+    on_cycle[node] = True
+    children = [[] for _ in range(n)]
+    for i in range(n):
+        if not on_cycle[i]:
+            children[kappa[i]].append(i)
+    positions = np.zeros((n, 2))
+    # Walking the trees outwards is sequential by nature (each node needs its parent's sector).
+    for c in range(components.max() + 1):
+        cycle = [i for i in np.flatnonzero(components == c) if on_cycle[i]]
+        # Order the cycle along its arrows so that it is drawn as a ring.
+        ring = [cycle[0]]
+        while kappa[ring[-1]] != ring[0]:
+            ring.append(kappa[ring[-1]])
+        sector = 2 * np.pi / len(ring)
+        stack = [(i, k * sector, (k + 1) * sector, 0) for k, i in enumerate(ring)]
+        while stack:
+            i, low, high, depth = stack.pop()
+            angle = (low + high) / 2
+            radius = 0.7 + depth
+            positions[i] = (c * spacing + radius * np.cos(angle), radius * np.sin(angle))
+            if children[i]:
+                width = (high - low) / len(children[i])
+                stack += [(j, low + k * width, low + (k + 1) * width, depth + 1)
+                          for k, j in enumerate(children[i])]
+    return positions
+
+
+def draw_first_neighbour_graph(kappa, ax, *, one_based=True, positions=None):
+    """Draw ``i -> kappa[i]`` as directed graphs, like the paper's Fig. 1.
+
+    Nodes are coloured by graph (cluster); mutual pairs are drawn as a double
+    arrow in black, the other arrows in grey.
+
+    Parameters
+    ----------
+    kappa : array-like of shape (n_items,)
+        Zero-based first neighbours.
+    ax : matplotlib Axes
+    one_based : bool, default=True
+        Number the nodes 1..n as the paper does.
+    positions : ndarray of shape (n_items, 2), default=None
+        Node positions; :func:`graph_layout` by default.
+
+    Returns
+    -------
+    positions : ndarray of shape (n_items, 2)
+    """
+    kappa = np.asarray(kappa)
+    positions = graph_layout(kappa) if positions is None else np.asarray(positions)
+    labels = first_neighbour_clusters(kappa)
+    mutual = kappa[kappa] == np.arange(len(kappa))
+    for i, j in enumerate(kappa):
+        ax.annotate("", xy=positions[j], xytext=positions[i],
+                    arrowprops=dict(arrowstyle="-|>", color="black" if mutual[i] else "0.45",
+                                    lw=1.6 if mutual[i] else 1.0, shrinkA=11, shrinkB=11))
+    ax.scatter(positions[:, 0], positions[:, 1], s=420, c=label_colors(labels, len(kappa)),
+               edgecolors="black", zorder=3)
+    for i, (x, y) in enumerate(positions):
+        ax.text(x, y, str(i + 1 if one_based else i), ha="center", va="center", fontsize=9, zorder=4)
+    ax.set_aspect("equal")
+    ax.margins(0.12)
+    ax.axis("off")
+    return positions
+
+
+def plot_decision_regions(model, X, y, ax, *, resolution=200, centres=True, title=None):
+    """Colour the plane by predicted class; draw the training data and the centres.
+
+    Parameters
+    ----------
+    model : fitted classifier with ``classes_`` (e.g. a PNN) on 2-D data
+    X, y : training data (2 features) and labels
+    ax : matplotlib Axes
+    resolution : int, default=200
+        Grid points per axis.
+    centres : bool, default=True
+        Draw ``model.centres_`` (black-edged, coloured by class) if it has them.
+    title : str, default=None
+    """
+    X = np.asarray(X, dtype=float)
+    classes = list(model.classes_)
+    low, high = X.min(axis=0), X.max(axis=0)
+    pad = 0.08 * (high - low)
+    gx, gy = np.meshgrid(np.linspace(low[0] - pad[0], high[0] + pad[0], resolution),
+                         np.linspace(low[1] - pad[1], high[1] + pad[1], resolution))
+    predicted = model.predict(np.column_stack([gx.ravel(), gy.ravel()]))
+    index = np.searchsorted(classes, predicted).reshape(gx.shape)
+    light = ListedColormap(PALETTE[np.arange(len(classes))] * [1, 1, 1, 0.25])
+    ax.pcolormesh(gx, gy, index, cmap=light, vmin=-0.5, vmax=len(classes) - 0.5,
+                  shading="auto", rasterized=True)
+    ax.scatter(X[:, 0], X[:, 1], s=8, linewidths=0, c=PALETTE[np.searchsorted(classes, y)])
+    if centres and hasattr(model, "centres_"):
+        ax.scatter(model.centres_[:, 0], model.centres_[:, 1], s=60, marker="o",
+                   c=PALETTE[np.searchsorted(classes, model.centre_classes_)],
+                   edgecolors="black", linewidths=1.2, zorder=3)
+    ax.set_xlim(gx.min(), gx.max())
+    ax.set_ylim(gy.min(), gy.max())
+    ax.set_aspect("equal", adjustable="box")
+    if title:
+        ax.set_title(title, fontsize=10)
+
+
+def plot_centre_images(model, *, shape=(8, 8), max_per_class=12, title=None):
+    """Show a PNN's class-wise centres as images, one row per class.
+
+    Centres are sorted by the number of training vectors behind them (largest
+    first); at most ``max_per_class`` per class are shown.
+
+    Returns
+    -------
+    figure : matplotlib Figure
+    """
+    classes = model.classes_
+    columns = min(max_per_class, int(model.n_centres_.max()))
+    figure = Figure(figsize=(0.62 * columns + 0.6, 0.62 * len(classes) + 0.4), layout="constrained")
+    axes = figure.subplots(len(classes), columns, squeeze=False)
+    for row, label in enumerate(classes):
+        mine = np.flatnonzero(model.centre_classes_ == label)
+        order = mine[np.argsort(-model.centre_sizes_[mine], kind="stable")][:columns]
+        for column, ax in enumerate(axes[row]):
+            ax.set_xticks([])
+            ax.set_yticks([])
+            for spine in ax.spines.values():
+                spine.set_visible(False)
+            if column < len(order):
+                ax.imshow(model.centres_[order[column]].reshape(shape), cmap="gray_r",
+                          interpolation="nearest")
+                ax.set_title(str(model.centre_sizes_[order[column]]), fontsize=7, pad=1)
+        axes[row, 0].set_ylabel(str(label), rotation=0, labelpad=10, fontsize=10)
+    if title:
+        figure.suptitle(title, fontsize=10)
+    return figure
