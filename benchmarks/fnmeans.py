@@ -1,6 +1,7 @@
 """Time FN-means on 10,000 x 784 generated data, against FINCH when it is installed.
 
-Prints one table: the level-1 first-neighbour search and the whole hierarchy
+Prints one table (wall time, best of REPEATS runs, every contender on THREADS
+BLAS threads): the level-1 first-neighbour search and the whole hierarchy
 (float64 and float32 search), scikit-learn's exact brute-force 1-NN for
 reference, and the reference FINCH package (``finch-clust``, Euclidean
 distance, no early exit) when it can be imported; then the peak memory of
@@ -21,6 +22,7 @@ import warnings
 
 import numpy as np
 from sklearn.neighbors import NearestNeighbors
+from threadpoolctl import threadpool_limits
 
 from tutorcluster.fnmeans import FNMeans, first_neighbours
 
@@ -28,6 +30,7 @@ N_SAMPLES = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
 N_FEATURES = 784   # MNIST-sized vectors, as in the paper's MNIST-10K
 N_CLASSES = 10
 REPEATS = 3        # best of 3: the machine may be shared
+THREADS = 1        # BLAS threads for every contender; one core is the steadiest comparison
 
 
 def digit_like_data(n_samples, n_features, seed=0):
@@ -50,14 +53,15 @@ def digit_like_data(n_samples, n_features, seed=0):
 def measure(function):
     """Best wall time of REPEATS calls, then the peak traced memory of one more call."""
     seconds = float("inf")
-    for _ in range(REPEATS):
-        start = time.perf_counter()
-        result = function()
-        seconds = min(seconds, time.perf_counter() - start)
-    tracemalloc.start()
-    function()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
+    with threadpool_limits(limits=THREADS):
+        for _ in range(REPEATS):
+            start = time.perf_counter()
+            result = function()
+            seconds = min(seconds, time.perf_counter() - start)
+        tracemalloc.start()
+        function()
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
     return result, seconds, peak / 2**20
 
 
@@ -75,7 +79,8 @@ def finch_reference(X):
 def main():
     X = digit_like_data(N_SAMPLES, N_FEATURES)
     print(f"FN-means benchmark: {N_SAMPLES} x {N_FEATURES} generated data, "
-          f"{os.cpu_count()} CPUs, NumPy {np.__version__}, best of {REPEATS} runs")
+          f"{THREADS} BLAS thread(s) of {os.cpu_count()} CPUs, NumPy {np.__version__}, "
+          f"best of {REPEATS} runs")
     rows = []
 
     kappa64, t, mem = measure(lambda: first_neighbours(X)[0])

@@ -19,7 +19,7 @@ from tutorcluster.amsom import (AMSOM, BatchSOM, SOMSnapshot, adjacency_matrix, 
 from tutorcluster.datasets import load, make_cluster_data
 from tutorcluster.metrics import quantization_error, topographic_error
 from tutorcluster.testing import check_snapshot_protocol
-from tutorcluster.views.amsom import SOMView, majority_class, mean_edge_length
+from tutorcluster.views.amsom import majority_class, mean_edge_length
 
 # Short runs that still reach every step (decay, growth, ageing, pruning, Phase III).
 FAST = dict(max_epochs=40, decay_epochs=20, t_add=10, age_max=8, phase3_max_epochs=10)
@@ -537,7 +537,7 @@ def test_sklearn_compatible(estimator, check):
 
 def test_view_draws_every_frame(iris_model, iris):
     X, y = iris
-    player = tc.scrub(iris_model, X, view=SOMView.with_classes(y))
+    player = tc.scrub(iris_model, X, y)
     view = player.stage.views[0]
     for frame in range(player.stage.n_frames):
         player.stage.draw(frame)
@@ -567,6 +567,6 @@ def test_view_helpers():
     np.testing.assert_array_equal(majority_class(labels, classes, 3), [1, -1, 0])
     W = np.array([[0.0, 0.0], [3.0, 4.0], [0.0, 1.0]])
     np.testing.assert_allclose(mean_edge_length(W, np.array([[0, 1], [0, 2]])), [3.0, 5.0, 1.0])
-    with pytest.raises(ValueError, match="labels"):
+    with pytest.raises(ValueError, match="one label per row"):
         tc.scrub(AMSOM(random_state=0, **FAST).fit(np.random.default_rng(0).random((20, 2))),
-                 np.random.default_rng(0).random((20, 2)), view=SOMView.with_classes([0, 1]))
+                 np.random.default_rng(0).random((20, 2)), [0, 1])

@@ -155,3 +155,12 @@ def test_save_animation_writes_a_self_contained_html_player(model, blobs, tmp_pa
 def test_save_animation_refuses_other_formats(model, blobs, tmp_path):
     with pytest.raises(ValueError, match=".gif or .html"):
         tc.save_animation(model, blobs, tmp_path / "kmeans.mp4")
+
+
+def test_the_true_classes_reach_every_view(model, blobs):
+    y = np.arange(len(blobs)) % 3
+    player = tc.scrub([model, model.history_], blobs, y)
+    assert all(np.array_equal(view.y, y) for view in player.stage.views)
+    assert tc.scrub(model, blobs).stage.views[0].y is None
+    with pytest.raises(ValueError, match="one label per row"):
+        tc.scrub(model, blobs, y[:-1])

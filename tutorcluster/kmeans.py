@@ -51,8 +51,9 @@ def cluster_means(X, labels, n_clusters):
     do with it.
     """
     counts = np.bincount(labels, minlength=n_clusters)
-    sums = np.zeros((n_clusters, X.shape[1]))
-    np.add.at(sums, labels, X)
+    # Column j of the sums adds up feature j over each cluster's points.
+    sums = np.column_stack([np.bincount(labels, weights=X[:, j], minlength=n_clusters)
+                            for j in range(X.shape[1])])
     with np.errstate(invalid="ignore", divide="ignore"):
         means = sums / counts[:, None]
     return means, counts

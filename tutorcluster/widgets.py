@@ -69,6 +69,8 @@ class Stage:
         Fitted models or histories.
     X : array-like of shape (n_samples, n_features)
         The training data (shared by every model).
+    y : array-like of shape (n_samples,) or None
+        The true classes, passed to every view.
     view : View subclass or None
         The view for every model; None uses each snapshot class's own.
     titles : list of str or None
@@ -81,11 +83,15 @@ class Stage:
         Resolution of the rendered image.
     """
 
-    def __init__(self, models, X, *, view=None, titles=None, caption_in_figure=False, dpi=100):
+    def __init__(self, models, X, y=None, *, view=None, titles=None, caption_in_figure=False,
+                 dpi=100):
         self.histories = [_as_history(model) for model in models]
         self.X = np.asarray(X, dtype=float)
         if self.X.ndim != 2:
             raise ValueError(f"X must be 2-D (n_samples, n_features), got shape {self.X.shape}.")
+        if y is not None and np.shape(y) != (len(self.X),):
+            raise ValueError(f"y must hold one label per row of X ({len(self.X)}), "
+                             f"got shape {np.shape(y)}.")
         if titles is None:
             titles = [_default_title(m) for m in models] if len(models) > 1 else [None]
             if len(set(titles)) < len(titles):  # two models of one class: number them
@@ -110,7 +116,7 @@ class Stage:
             FigureCanvasAgg(self.figure)
         panels = [self.figure] if len(models) == 1 else list(
             self.figure.subfigures(1, len(models), width_ratios=[c.figsize[0] for c in view_classes]))
-        self.views = [cls(panel, self.X, history, projection=projection, title=title)
+        self.views = [cls(panel, self.X, history, projection=projection, title=title, y=y)
                       for cls, panel, history, title in zip(view_classes, panels, self.histories, titles)]
         self.caption_text = self.figure.supxlabel("", fontsize=9) if caption_in_figure else None
         self.titles = titles
@@ -210,7 +216,7 @@ class Player(widgets.VBox):
         return self.slider.value
 
 
-def scrub(model_or_history, X, *, view=None, titles=None, interval=400, dpi=100):
+def scrub(model_or_history, X, y=None, *, view=None, titles=None, interval=400, dpi=100):
     """Scrub through an algorithm's iterations with a slider and a Play button.
 
     Parameters
@@ -221,6 +227,8 @@ def scrub(model_or_history, X, *, view=None, titles=None, interval=400, dpi=100)
     X : array-like of shape (n_samples, n_features)
         The training data. More than two features are drawn through one
         PCA fitted once on ``X``.
+    y : array-like of shape (n_samples,), default=None
+        The true classes, for the views that can show them.
     view : View subclass, default=None
         How to draw a snapshot; by default the view named by the snapshot
         class (see :mod:`tutorcluster.views`).
@@ -245,7 +253,7 @@ def scrub(model_or_history, X, *, view=None, titles=None, interval=400, dpi=100)
     >>> tutorcluster.scrub([model_a, model_b], X)                # doctest: +SKIP
     """
     models = list(model_or_history) if _is_model_list(model_or_history) else [model_or_history]
-    stage = Stage(models, X, view=view, titles=titles, dpi=dpi)
+    stage = Stage(models, X, y, view=view, titles=titles, dpi=dpi)
     return Player(stage, interval=interval)
 
 
@@ -256,7 +264,7 @@ def _is_model_list(value):
     return not isinstance(value[0], Snapshot)
 
 
-def save_animation(model_or_history, X, path, *, view=None, titles=None, fps=2, dpi=80):
+def save_animation(model_or_history, X, path, *, y=None, view=None, titles=None, fps=2, dpi=80):
     """Write the player's frames to an animated GIF or a self-contained HTML page.
 
     Parameters
@@ -268,7 +276,7 @@ def save_animation(model_or_history, X, path, *, view=None, titles=None, fps=2, 
     path : str or Path
         Ends in ``.gif`` (written with Pillow; no ffmpeg needed) or
         ``.html`` (matplotlib's JavaScript player with the frames embedded).
-    view, titles : as for :func:`scrub`
+    y, view, titles : as for :func:`scrub`
     fps : float, default=2
         Frames per second.
     dpi : int, default=80
@@ -285,7 +293,7 @@ def save_animation(model_or_history, X, path, *, view=None, titles=None, fps=2, 
     if path.suffix.lower() not in (".gif", ".html"):
         raise ValueError(f"path must end in .gif or .html, got {path.name!r}.")
     models = list(model_or_history) if _is_model_list(model_or_history) else [model_or_history]
-    stage = Stage(models, X, view=view, titles=titles, caption_in_figure=True, dpi=dpi)
+    stage = Stage(models, X, y, view=view, titles=titles, caption_in_figure=True, dpi=dpi)
     animation = FuncAnimation(stage.figure, stage.draw, frames=stage.n_frames,
                               interval=1000 / fps, repeat=False)
     if path.suffix.lower() == ".gif":

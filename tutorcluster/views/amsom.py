@@ -3,7 +3,7 @@
 * **left, the output plane**: every neuron at its position r_i, its edges as
   grey lines, its size proportional to the samples it wins (hits); its
   colour is the majority class of those samples when classes are given
-  (``SOMView.with_classes(y)``), else the mean data-space length of its edges
+  (``tutorcluster.scrub(model, X, y)``), else the mean data-space length of its edges
   (a U-matrix: bright neurons sit on a cluster border); a dead unit is grey;
   a neuron added this epoch has a green ring, one removed a red cross.
 * **right, the data space**: the same neurons at their weights w_i over the
@@ -56,37 +56,16 @@ def mean_edge_length(weights, edges):
 class SOMView(View):
     """Output plane (positions, edges, hits, classes) beside the data space (weights).
 
-    Subclass with :meth:`with_classes` to colour neurons by the majority
-    class of their samples.
+    Give the player the classes (``tutorcluster.scrub(model, X, y)``) to
+    colour neurons by the majority class of their samples.
     """
 
     figsize = (9.6, 4.4)
-    #: Class of every training sample (set by :meth:`with_classes`), or None.
-    classes = None
-
-    @classmethod
-    def with_classes(cls, y):
-        """This view, with neurons coloured by the majority class of their samples.
-
-        Parameters
-        ----------
-        y : array-like of shape (n_samples,)
-            The class of each training sample (any labels).
-
-        Returns
-        -------
-        type
-            A subclass of this view to pass as ``tutorcluster.scrub(model, X, view=...)``.
-        """
-        _, classes = np.unique(np.asarray(y), return_inverse=True)
-        return type(cls.__name__, (cls,), {"classes": classes})
-
     # Setup ------------------------------------------------------------------
 
     def setup(self):
-        if self.classes is not None and len(self.classes) != len(self.X):
-            raise ValueError(
-                f"with_classes got {len(self.classes)} labels for {len(self.X)} samples.")
+        # Class indices 0..K-1 of the training samples, or None.
+        self.classes = None if self.y is None else np.unique(self.y, return_inverse=True)[1]
         # A long thin lattice (iris: 16 x 4) gets a wider panel than the data.
         every = np.vstack([s.positions for s in self.history])
         extent = np.ptp(every, axis=0) + 1.2
@@ -240,7 +219,6 @@ def plot_map(model, X, y=None, *, frame=-1, figure=None, title=None):
     history = tuple(getattr(model, "history_", model))
     if figure is None:
         figure = plt.figure(figsize=SOMView.figsize, layout="constrained")
-    view_class = SOMView if y is None else SOMView.with_classes(y)
-    view = view_class(figure, X, history, title=title)
+    view = SOMView(figure, X, history, title=title, y=y)
     view.draw(history[frame])
     return view

@@ -88,14 +88,18 @@ class View:
         The 2-D map; shared when two models are drawn side by side.
     title : str, default=None
         A title over the view (the model's name when side by side).
+    y : ndarray of shape (n_samples,) or None
+        The true class of each training point, for views that can show it
+        (e.g. colour a neuron by the majority class of its points).
     """
 
     #: Size in inches of one view; the player adds them up side by side.
     figsize = (5.0, 4.2)
 
-    def __init__(self, figure, X, history, projection=None, title=None):
+    def __init__(self, figure, X, history, projection=None, title=None, y=None):
         self.figure = figure
         self.X = np.asarray(X, dtype=float)
+        self.y = None if y is None else np.asarray(y)
         self.history = history
         self.project = projection if projection is not None else Projection(self.X)
         self.title = title
