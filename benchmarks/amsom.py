@@ -15,18 +15,9 @@ import numpy as np
 from tutorcluster import AMSOM, BatchSOM
 from tutorcluster.datasets import load, make_cluster_data
 
+from _timing import best_time
+
 REPEATS = 5  # the fastest of REPEATS fits is reported
-
-
-def best_time(make_model, X):
-    """The fastest of REPEATS fits, and the model of the last one."""
-    times = []
-    for _ in range(REPEATS):
-        model = make_model()
-        start = time.perf_counter()
-        model.fit(X)
-        times.append(time.perf_counter() - start)
-    return min(times), model
 
 
 def main():
@@ -36,7 +27,7 @@ def main():
     for name, X in [("iris", iris), ("CLUSTER", cluster)]:
         for cls in (BatchSOM, AMSOM):
             # record_every=1: every epoch is recorded, as in the notebook.
-            seconds, model = best_time(lambda: cls(random_state=0), X)
+            seconds, model = best_time(lambda: cls(random_state=0).fit(X), REPEATS)
             rows.append((name, f"{X.shape[0]}x{X.shape[1]}", cls.__name__,
                          f"{model.grid_shape_[0]}x{model.grid_shape_[1]}",
                          model.weights_.shape[0], model.n_epochs_,

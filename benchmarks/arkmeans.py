@@ -20,17 +20,10 @@ import tutorcluster as tc
 from tutorcluster.arkmeans import repulsion
 from tutorcluster.datasets import zscore
 
+from _timing import best_time
+
 N_SAMPLES, N_CLUSTERS, N_FEATURES, N_CENTERS = 10_000, 100, 2, 5
 REPEATS = 3  # best of 3 runs
-
-
-def best_time(function, repeats=REPEATS):
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        result = function()
-        times.append(time.perf_counter() - start)
-    return min(times), result
 
 
 def first_iteration(model, X):
@@ -61,7 +54,7 @@ def main():
     print("-" * len(header))
     for name, make in models.items():
         first = min(first_iteration(make(), X) for _ in range(REPEATS))
-        total, model = best_time(lambda: make().fit(X))
+        total, model = best_time(lambda: make().fit(X), REPEATS)
         K = getattr(model, "n_clusters_", model.cluster_centers_.shape[0])
         print(f"{name:<24}{first * 1e3:>14.1f}{total:>10.3f}{model.n_iter_:>7}"
               f"{total / model.n_iter_ * 1e3:>10.1f}{K:>6}")

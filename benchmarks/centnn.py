@@ -14,29 +14,21 @@ import numpy as np
 import tutorcluster as tc
 from tutorcluster.centnn import centnn_plain
 
+from _timing import best_time
+
 REPEATS = 3
-
-
-def best_time(function, repeats=REPEATS):
-    """The shortest wall-clock time of ``repeats`` calls, and the last result."""
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        result = function()
-        times.append(time.perf_counter() - start)
-    return min(times), result
 
 
 def main():
     X, _ = tc.datasets.make_centnn_blobs()
     rows = []
-    fit_time, model = best_time(lambda: tc.CentNN(n_clusters=10).fit(X))
+    fit_time, model = best_time(lambda: tc.CentNN(n_clusters=10).fit(X), REPEATS)
     rows.append(("CentNN.fit (screened epochs)", fit_time))
-    sample_time, _ = best_time(lambda: tc.CentNN(n_clusters=10, record="sample", record_every=0).fit(X))
+    sample_time, _ = best_time(lambda: tc.CentNN(n_clusters=10, record="sample", record_every=0).fit(X), REPEATS)
     rows.append(('CentNN.fit, record="sample"', sample_time))
-    shuffled_time, _ = best_time(lambda: tc.CentNN(n_clusters=10, shuffle=True, random_state=0).fit(X))
+    shuffled_time, _ = best_time(lambda: tc.CentNN(n_clusters=10, shuffle=True, random_state=0).fit(X), REPEATS)
     rows.append(("CentNN.fit, shuffle=True", shuffled_time))
-    plain_time, (W, labels, _, n_epochs) = best_time(lambda: centnn_plain(X, 10))
+    plain_time, (W, labels, _, n_epochs) = best_time(lambda: centnn_plain(X, 10), REPEATS)
     rows.append(("centnn_plain (per-sample loop)", plain_time))
 
     identical = (np.array_equal(W, model.cluster_centers_) and np.array_equal(labels, model.labels_)

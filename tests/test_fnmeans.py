@@ -283,6 +283,7 @@ def test_bad_data(X, message):
     ({"tie_rtol": -1.0}, "tie_rtol must be >= 0"),
     ({"block_size": 0}, "block_size must be >= 1"),
     ({"dtype": "int8"}, "dtype must be one of"),
+    ({"dtype": 5}, "dtype must be one of"),
 ])
 def test_bad_parameters(blobs, params, message):
     with pytest.raises(ValueError, match=message):

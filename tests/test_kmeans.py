@@ -54,6 +54,17 @@ def test_history_alternates_assign_and_update():
             np.testing.assert_array_equal(snapshot.labels, nearest)
 
 
+def test_update_inertia_is_the_parallel_axis_theorem():
+    # Each update snapshot's inertia, computed from the previous one, equals
+    # the inertia computed directly from the points.
+    X, _ = make_blobs(n_samples=400, centers=5, cluster_std=2.0, random_state=4)
+    model = KMeans(n_clusters=5, init="random", random_state=0).fit(X + 100.0)
+    for snapshot in model.history_:
+        if snapshot.step in ("assign", "update"):
+            direct = ((X + 100.0 - snapshot.centers[snapshot.labels]) ** 2).sum()
+            assert snapshot.inertia == pytest.approx(direct, rel=1e-9)
+
+
 def test_inertia_never_increases():
     X, _ = make_blobs(n_samples=500, centers=6, cluster_std=3.0, random_state=2)
     model = KMeans(n_clusters=6, init="random", random_state=3).fit(X)

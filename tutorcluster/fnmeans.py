@@ -45,7 +45,10 @@ _DTYPES = {"float64": np.float64, "float32": np.float32}
 
 def _check_dtype(dtype):
     """Accept "float64"/"float32" or the NumPy types; return the NumPy type."""
-    name = np.dtype(dtype).name if not isinstance(dtype, str) else dtype
+    try:
+        name = dtype if isinstance(dtype, str) else np.dtype(dtype).name
+    except TypeError:
+        name = repr(dtype)
     check_choice(name, "dtype", set(_DTYPES))
     return _DTYPES[name]
 

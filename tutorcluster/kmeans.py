@@ -39,9 +39,13 @@ def squared_distances(X, centers):
     -------
     ndarray of shape (n_samples, n_centers)
     """
-    x_norms = np.einsum("ij,ij->i", X, X)[:, None]
-    c_norms = np.einsum("ij,ij->i", centers, centers)[None, :]
-    return np.maximum(x_norms - 2.0 * (X @ centers.T) + c_norms, 0.0)
+    # Built in one (n_samples, n_centers) buffer, term by term, to avoid
+    # allocating a temporary array for every + and *.
+    distances = X @ centers.T
+    distances *= -2.0
+    distances += np.einsum("ij,ij->i", X, X)[:, None]
+    distances += np.einsum("ij,ij->i", centers, centers)[None, :]
+    return np.maximum(distances, 0.0, out=distances)
 
 
 def cluster_means(X, labels, n_clusters):
@@ -219,13 +223,20 @@ class KMeans(ClusterMixin, TransformerMixin, SnapshotEstimator):
             # Step 2 (update): every centre moves to the mean of its points.
             new_centers, counts = cluster_means(X, labels, k)
             empty = np.flatnonzero(counts == 0)
+            moves = ((new_centers - centers) ** 2).sum(axis=1)
             if empty.size:
                 new_centers, labels = self._relocate_empty(X, centers, labels, new_centers, empty)
-            shift = float(((new_centers - centers) ** 2).sum())
+                moves = ((new_centers - centers) ** 2).sum(axis=1)
+                new_inertia = float(((X - new_centers[labels]) ** 2).sum())
+            else:
+                # Moving centre j to the mean of its N_j points lowers J by
+                # exactly N_j ||new_j - old_j||^2 (the parallel-axis theorem):
+                # this is why the update step can never increase J.
+                new_inertia = inertia - float(counts @ moves)
+            shift = float(moves.sum())
             yield KMeansSnapshot(
                 iteration=iteration, step="update", centers=new_centers, previous_centers=centers,
-                labels=labels, n_changed=0,
-                inertia=float(((X - new_centers[labels]) ** 2).sum()),
+                labels=labels, n_changed=0, inertia=new_inertia,
                 caption=f"Iteration {iteration}, step 2 (update): every centre moves to the "
                         f"mean of its points (total squared shift {shift:.3g})"
                         + (f"; {empty.size} empty cluster(s) restarted at far points." if empty.size else "."),

@@ -137,8 +137,8 @@ def check_snapshot_protocol(estimator, X, y=None, *, attributes=None, random_sta
         for array in arrays:
             assert not array.flags.writeable, f"{owner} holds a writeable array"
     groups["the estimator"] = [
-        value for name, value in vars(model).items()
-        if name != "history_" and isinstance(value, np.ndarray)
+        array for name, value in vars(model).items() if name != "history_"
+        for array in _arrays_in(value)
     ]
     assert_no_shared_memory(groups)
 

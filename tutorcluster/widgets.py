@@ -34,6 +34,11 @@ def _as_history(model_or_history):
     if isinstance(history, Snapshot):
         history = (history,)
     history = tuple(history) if isinstance(history, (list, tuple)) else ()
+    if hasattr(model_or_history, "history_") and not history:
+        raise ValueError(
+            f"This {type(model_or_history).__name__} fit recorded no iterations "
+            f"(too few samples to iterate?): there is nothing to scrub."
+        )
     if not history or not all(isinstance(s, Snapshot) for s in history):
         raise ValueError(
             "Expected a fitted tutorcluster model or a non-empty sequence of "
