@@ -122,7 +122,10 @@ NOTEBOOK_STATE = """() => {
 
 
 def _open(page, base, token, name):
-    page.goto(f"{base}/lab/tree/{name}?token={token}")
+    # A fresh workspace per notebook: otherwise JupyterLab restores the tabs
+    # of the previous test, each starting its own kernel.
+    workspace = Path(name).stem
+    page.goto(f"{base}/lab/workspaces/{workspace}/tree/{name}?reset&token={token}")
     page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
                            " && window.jupyterapp.shell.currentWidget.sessionContext"
                            " && window.jupyterapp.shell.currentWidget.sessionContext.session"
@@ -184,4 +187,5 @@ def test_notebook_runs_and_its_players_move(notebook, lab, browser, screenshots)
         assert state["n_done"] == n_code
         _check_players(page, notebook.name, screenshots)
     finally:
+        page.evaluate("() => window.jupyterapp && window.jupyterapp.serviceManager.sessions.shutdownAll()")
         page.close()
