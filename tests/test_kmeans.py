@@ -7,7 +7,8 @@ from sklearn.datasets import make_blobs
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from tutorcluster import KMeans
-from tutorcluster.kmeans import kmeans_plusplus, squared_distances
+from tutorcluster.distances import squared_distances
+from tutorcluster.kmeans import kmeans_plusplus
 from tutorcluster.testing import assert_snapshots_equal, check_snapshot_protocol
 
 

@@ -119,7 +119,7 @@ def test_a_new_view_is_a_small_subclass(model, blobs):
             self.data_axes(self.ax)
             self.line, = self.ax.plot([], [], "k^")
 
-        def draw(self, snapshot):
+        def draw(self, snapshot, frame):
             xy = self.project(snapshot.centers)
             self.line.set_data(xy[:, 0], xy[:, 1])
 

@@ -10,11 +10,11 @@ after ``fit``; ``scrub`` draws any history under a slider with a Play button.
 
 One module per paper (``centnn``, ``amsom``, ``arkmeans``, ``fnmeans``,
 ``subtractive``), the ``kmeans`` baseline, and the shared spine:
-``datasets``, ``metrics``, ``views`` and ``widgets``.
+``distances``, ``datasets``, ``metrics``, ``views`` and ``widgets``.
 """
 
-from . import datasets, metrics
-from ._snapshots import Snapshot, SnapshotEstimator
+from . import datasets, distances, metrics
+from ._snapshots import Snapshot, SnapshotEstimator, set_history_budget
 from .kmeans import KMeans, KMeansSnapshot
 from .amsom import AMSOM, BatchSOM, SOMSnapshot
 from .fnmeans import FNMeans, FNMeansSnapshot, PNN
@@ -22,7 +22,21 @@ from .subtractive import (FuzzyCMeans, FuzzyCMeansSnapshot, MountainClustering, 
                           SubtractiveSnapshot, WeightedMeanSubtractiveClustering)
 from .centnn import CentNN, CentNNEpochSnapshot, CentNNSampleSnapshot
 from .arkmeans import ARKMeans, ARKMeansSnapshot, KPrimeMeans, KPrimeMeansSnapshot, RKMeans, RKMeansSnapshot
-from .widgets import Player, save_animation, scrub
+
+# The player needs matplotlib, ipywidgets and Pillow (about a second to
+# import); the algorithms do not. So the drawing stack is imported the first
+# time one of these names is used, not by ``import tutorcluster``.
+_DRAWING = {"Player": "widgets", "save_animation": "widgets", "scrub": "widgets",
+            "widgets": None, "views": None}
+
+
+def __getattr__(name):
+    import importlib
+
+    if name not in _DRAWING:
+        raise AttributeError(f"module 'tutorcluster' has no attribute {name!r}")
+    module = importlib.import_module(f".{_DRAWING[name] or name}", __name__)
+    return module if _DRAWING[name] is None else getattr(module, name)
 
 __version__ = "0.1.0"
 
@@ -54,7 +68,9 @@ __all__ = [
     "SubtractiveSnapshot",
     "WeightedMeanSubtractiveClustering",
     "datasets",
+    "distances",
     "metrics",
     "save_animation",
     "scrub",
+    "set_history_budget",
 ]

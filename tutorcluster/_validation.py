@@ -11,7 +11,47 @@ sample(s) ...".
 import numbers
 
 import numpy as np
+from sklearn.base import clone
 from sklearn.utils.validation import check_is_fitted, validate_data
+
+#: Data whose values or spread lie outside [MIN_SCALE, MAX_SCALE] are refused:
+#: their squared distances (and sums of them over many points) would overflow
+#: to infinity or underflow to zero in float64, and every estimator would
+#: return a wrong partition without noticing.
+MAX_SCALE = 1e100
+MIN_SCALE = 1e-100
+
+
+def check_scale(X):
+    """Refuse data whose squared distances overflow or underflow in float64.
+
+    Squared distances of points whose coordinates reach 1e160 are about
+    1e320, past float64's largest number (about 1.8e308): they become
+    ``inf`` and every comparison between them is meaningless. Points that
+    differ by only 1e-170 have squared distances below the smallest float64
+    (about 5e-324): they become 0 and every point looks like every other.
+    Either way the answer would be silently wrong, so this check raises a
+    ``ValueError`` that names the fix.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+        Finite data (NaN and infinity are refused before this check).
+    """
+    if X.size == 0:
+        return
+    largest = float(np.max(np.abs(X)))
+    spread = float(np.max(np.ptp(X, axis=0)))
+    fix = ("Standardise X first, for example with tutorcluster.datasets.zscore(X), "
+           "or rescale it by a power of ten.")
+    if largest > MAX_SCALE:
+        raise ValueError(
+            f"X holds values as large as {largest:.3g}: their squared distances would "
+            f"overflow float64 (values up to {MAX_SCALE:.0e} are safe). {fix}")
+    if 0.0 < spread < MIN_SCALE:
+        raise ValueError(
+            f"X varies by at most {spread:.3g} along any feature: its squared distances "
+            f"would underflow to 0 in float64 (spreads from {MIN_SCALE:.0e} are safe). {fix}")
 
 
 def check_X(estimator, X, *, reset=True, min_samples=1):
@@ -29,7 +69,7 @@ def check_X(estimator, X, *, reset=True, min_samples=1):
     min_samples : int, default=1
         The smallest number of rows the algorithm can work with.
     """
-    return validate_data(
+    X = validate_data(
         estimator,
         X,
         reset=reset,
@@ -37,6 +77,31 @@ def check_X(estimator, X, *, reset=True, min_samples=1):
         ensure_min_samples=min_samples,
         copy=False,
     )
+    check_scale(X)
+    return X
+
+
+def check_fit_X(estimator, X, *, min_samples=1):
+    """Validate training data without touching ``estimator``.
+
+    ``check_X(estimator, X)`` records ``n_features_in_`` on the estimator at
+    once. A fit is committed whole, when it ends (see
+    :class:`~tutorcluster._snapshots.SnapshotEstimator`), so this check runs
+    on a fresh copy of the estimator's parameters and returns what it
+    recorded instead.
+
+    Returns
+    -------
+    X : ndarray of shape (n_samples, n_features), float64
+    features : dict
+        ``{"n_features_in_": ...}`` and, for a DataFrame with string column
+        names, ``"feature_names_in_"``: attributes to set with the fit.
+    """
+    scratch = clone(estimator)
+    X = check_X(scratch, X, min_samples=min_samples)
+    features = {name: getattr(scratch, name) for name in ("n_features_in_", "feature_names_in_")
+                if hasattr(scratch, name)}
+    return X, features
 
 
 def check_fitted_X(estimator, X, attributes="cluster_centers_"):

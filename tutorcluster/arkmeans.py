@@ -37,7 +37,8 @@ from sklearn.base import ClusterMixin
 
 from ._snapshots import Snapshot, SnapshotEstimator
 from ._validation import check_choice, check_fitted_X, check_int, check_n_clusters, check_real, check_rng, check_X
-from .kmeans import cluster_means, squared_distances
+from .distances import squared_distances
+from .kmeans import cluster_means
 
 # ---------------------------------------------------------------------------
 # The pieces shared by RK-means and ARK-means

@@ -38,7 +38,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._snapshots import Snapshot, SnapshotEstimator
 from ._validation import check_choice, check_int, check_real, check_X
-from .kmeans import squared_distances
+from .distances import squared_distances
 
 _DTYPES = {"float64": np.float64, "float32": np.float32}
 

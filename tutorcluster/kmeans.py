@@ -20,32 +20,14 @@ Notebook: ``notebooks/00-introduction.ipynb``.
 """
 
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
-from sklearn.base import ClusterMixin, TransformerMixin
+from sklearn.base import ClusterMixin
 
+from .distances import NearestCentreMixin, nearest, squared_distances
 from ._snapshots import Snapshot, SnapshotEstimator
-from ._validation import check_choice, check_fitted_X, check_int, check_n_clusters, check_real, check_rng, check_X
-
-
-def squared_distances(X, centers):
-    """Squared Euclidean distance from every row of ``X`` to every centre.
-
-    Uses ``||x||^2 - 2 x.c + ||c||^2``: one matrix product instead of an
-    ``(n_samples, n_centers, n_features)`` temporary. Rounding can make a
-    tiny distance negative, so the result is clipped at 0.
-
-    Returns
-    -------
-    ndarray of shape (n_samples, n_centers)
-    """
-    # Built in one (n_samples, n_centers) buffer, term by term, to avoid
-    # allocating a temporary array for every + and *.
-    distances = X @ centers.T
-    distances *= -2.0
-    distances += np.einsum("ij,ij->i", X, X)[:, None]
-    distances += np.einsum("ij,ij->i", centers, centers)[None, :]
-    return np.maximum(distances, 0.0, out=distances)
+from ._validation import check_choice, check_int, check_n_clusters, check_real, check_rng
 
 
 def cluster_means(X, labels, n_clusters):
@@ -114,7 +96,7 @@ class KMeansSnapshot(Snapshot):
     view = "tutorcluster.views.kmeans.KMeansView"
 
 
-class KMeans(ClusterMixin, TransformerMixin, SnapshotEstimator):
+class KMeans(ClusterMixin, NearestCentreMixin, SnapshotEstimator):
     """k-means clustering with Lloyd's algorithm, recorded half-step by half-step.
 
     Parameters
@@ -186,7 +168,6 @@ class KMeans(ClusterMixin, TransformerMixin, SnapshotEstimator):
         return centers
 
     def _iterate(self, X, y=None):
-        X = check_X(self, X)
         check_n_clusters(self.n_clusters, X.shape[0])
         check_int(self.max_iter, "max_iter", minimum=1)
         check_real(self.tol, "tol", low=0)
@@ -195,7 +176,7 @@ class KMeans(ClusterMixin, TransformerMixin, SnapshotEstimator):
 
         # Step 0: initial centres.
         centers = self._initial_centers(X, rng)
-        self.init_centers_ = centers.copy()
+        init_centers = centers.copy()
         yield KMeansSnapshot(
             iteration=0, step="init", centers=centers, previous_centers=centers,
             labels=None, n_changed=0, inertia=float("nan"),
@@ -209,11 +190,10 @@ class KMeans(ClusterMixin, TransformerMixin, SnapshotEstimator):
         converged_on_labels = False
         for iteration in range(1, self.max_iter + 1):
             # Step 1 (assign): every point joins its nearest centre.
-            distances = squared_distances(X, centers)
-            labels = np.argmin(distances, axis=1)
+            labels, distances = nearest(X, centers)
             n_changed = int(np.sum(labels != labels_old))
-            inertia = float(distances[np.arange(X.shape[0]), labels].sum())
-            yield KMeansSnapshot(
+            inertia = float(distances.sum())
+            yield partial(KMeansSnapshot,
                 iteration=iteration, step="assign", centers=centers, previous_centers=centers,
                 labels=labels, n_changed=n_changed, inertia=inertia,
                 caption=f"Iteration {iteration}, step 1 (assign): every point joins its "
@@ -234,7 +214,7 @@ class KMeans(ClusterMixin, TransformerMixin, SnapshotEstimator):
                 # this is why the update step can never increase J.
                 new_inertia = inertia - float(counts @ moves)
             shift = float(moves.sum())
-            yield KMeansSnapshot(
+            yield partial(KMeansSnapshot,
                 iteration=iteration, step="update", centers=new_centers, previous_centers=centers,
                 labels=labels, n_changed=0, inertia=new_inertia,
                 caption=f"Iteration {iteration}, step 2 (update): every centre moves to the "
@@ -252,22 +232,23 @@ class KMeans(ClusterMixin, TransformerMixin, SnapshotEstimator):
         if not converged_on_labels:
             # The centres moved in the last update, so assign once more: the
             # labels must belong to the final centres (scikit-learn does the same).
-            distances = squared_distances(X, centers)
-            new_labels = np.argmin(distances, axis=1)
+            new_labels, distances = nearest(X, centers)
             n_changed = int(np.sum(new_labels != labels))
             labels = new_labels
-            yield KMeansSnapshot(
+            yield partial(KMeansSnapshot,
                 iteration=iteration, step="assign", centers=centers, previous_centers=centers,
-                labels=labels, n_changed=n_changed,
-                inertia=float(distances[np.arange(X.shape[0]), labels].sum()),
+                labels=labels, n_changed=n_changed, inertia=float(distances.sum()),
                 caption=f"Stop after iteration {iteration}: final assignment to the final "
                         f"centres; {n_changed} points changed cluster.",
             )
 
-        self.cluster_centers_ = centers
-        self.labels_ = labels
-        self.inertia_ = float(((X - centers[labels]) ** 2).sum())
-        self.n_iter_ = iteration
+        return {
+            "cluster_centers_": centers,
+            "labels_": labels,
+            "inertia_": float(((X - centers[labels]) ** 2).sum()),
+            "n_iter_": iteration,
+            "init_centers_": init_centers,
+        }
 
     def _init_name(self):
         return self.init if isinstance(self.init, str) else "given array"
@@ -286,27 +267,3 @@ class KMeans(ClusterMixin, TransformerMixin, SnapshotEstimator):
         labels[farthest] = empty
         new_centers, _ = cluster_means(X, labels, len(centers))
         return new_centers, labels
-
-    def predict(self, X):
-        """Index of the nearest centre for each row of ``X``.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-
-        Returns
-        -------
-        labels : ndarray of shape (n_samples,)
-        """
-        X = check_fitted_X(self, X)
-        return np.argmin(squared_distances(X, self.cluster_centers_), axis=1)
-
-    def transform(self, X):
-        """Euclidean distance from each row of ``X`` to each centre."""
-        X = check_fitted_X(self, X)
-        return np.sqrt(squared_distances(X, self.cluster_centers_))
-
-    def score(self, X, y=None):
-        """Opposite of the inertia of ``X`` under the fitted centres (higher is better)."""
-        X = check_fitted_X(self, X)
-        return -float(squared_distances(X, self.cluster_centers_).min(axis=1).sum())

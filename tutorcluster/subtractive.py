@@ -43,7 +43,7 @@ from sklearn.base import ClusterMixin
 
 from ._snapshots import Snapshot, SnapshotEstimator
 from ._validation import check_choice, check_fitted_X, check_int, check_n_clusters, check_real, check_rng, check_X
-from .kmeans import squared_distances
+from .distances import squared_distances
 
 #: Memory for one block of the potential computation (Eq. 1), in bytes.
 BLOCK_BYTES = 32 * 2**20

@@ -158,3 +158,79 @@ def check_snapshot_protocol(estimator, X, y=None, *, attributes=None, random_sta
     assert len(thinned.history_) == 1
     assert_snapshots_equal(thinned.history_, history[-1:])
     return model
+
+
+def _fitted_state(estimator):
+    """Every attribute of ``estimator`` (copies of arrays), to compare later."""
+    return {name: (np.array(value, copy=True) if isinstance(value, np.ndarray) else value)
+            for name, value in vars(estimator).items()}
+
+
+def check_fit_committed_whole(estimator, X_first, X_second, y_first=None, y_second=None, *,
+                              n_frames=2):
+    """Check that abandoning ``iter_fit`` part-way leaves the estimator as it was.
+
+    Fits a clone on ``X_first``, then takes ``n_frames`` snapshots of
+    ``iter_fit(X_second)`` and abandons the generator: every attribute must
+    still be the one of the first fit (same ``n_features_in_``, same centres,
+    same history), and ``predict`` on ``X_first`` must still work.
+    Finally the generator for ``X_second`` is drained, and the estimator must
+    then be fitted on ``X_second``.
+
+    Returns
+    -------
+    model : SnapshotEstimator
+        The estimator, fitted on ``X_second``.
+    """
+    model = clone(estimator).fit(X_first, y_first)
+    before = _fitted_state(model)
+    labels_before = model.predict(X_first) if hasattr(model, "predict") else None
+    frames = model.iter_fit(X_second, y_second)
+    for _ in range(n_frames):
+        if next(frames, None) is None:
+            break
+    frames.close()
+    after = _fitted_state(model)
+    assert after.keys() == before.keys(), (
+        f"abandoned iter_fit changed the attributes: added {sorted(after.keys() - before.keys())}, "
+        f"removed {sorted(before.keys() - after.keys())}")
+    for name in before:
+        if name == "history_":
+            assert after[name] is before[name] or len(after[name]) == len(before[name]), (
+                "abandoned iter_fit changed history_")
+            continue
+        assert_values_equal(after[name], before[name], f"attribute {name} after an abandoned iter_fit")
+    if labels_before is not None:
+        assert np.array_equal(model.predict(X_first), labels_before)
+    for _ in model.iter_fit(X_second, y_second):
+        pass
+    assert model.n_features_in_ == np.shape(X_second)[1]
+    return model
+
+
+def check_shift_invariance(make_estimator, X, y=None, *, offsets=(1e3, 1e6), labels_attribute="labels_"):
+    """Check that translating the data leaves the partition unchanged.
+
+    Parameters
+    ----------
+    make_estimator : callable
+        ``make_estimator(shift)`` returns an unfitted estimator for data
+        moved by the vector ``shift`` (which moves any explicit ``init``
+        with it); ``shift`` is a zero vector for the original data.
+    X : ndarray of shape (n_samples, n_features)
+    offsets : tuple of float
+        Each offset is a multiple of the data's spread (its largest
+        standard deviation) added to every feature.
+    labels_attribute : str
+        The fitted partition to compare.
+    """
+    X = np.asarray(X, dtype=float)
+    spread = float(X.std(axis=0).max())
+    reference = getattr(make_estimator(np.zeros(X.shape[1])).fit(X, y), labels_attribute)
+    for offset in offsets:
+        shift = np.full(X.shape[1], offset * spread)
+        moved = getattr(make_estimator(shift).fit(X + shift, y), labels_attribute)
+        changed = int(np.sum(np.asarray(moved) != np.asarray(reference)))
+        assert changed == 0, (
+            f"moving the data by {offset:g} times its spread changed {changed} of "
+            f"{len(X)} labels")

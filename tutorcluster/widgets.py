@@ -47,6 +47,18 @@ def _as_history(model_or_history):
     return history
 
 
+def _check_history_matches(history, X):
+    """Refuse to draw a history over data it was not fitted on."""
+    for snapshot in (history[0], history[-1]):
+        centers = np.asarray(snapshot.centers)
+        if centers.size and centers.shape[-1] != X.shape[1]:
+            raise ValueError(f"X has {X.shape[1]} features but the history's centres have "
+                             f"{centers.shape[-1]}: pass the data the model was fitted on.")
+        if snapshot.labels is not None and len(snapshot.labels) != len(X):
+            raise ValueError(f"X has {len(X)} rows but the history labels {len(snapshot.labels)} "
+                             f"points: pass the data the model was fitted on.")
+
+
 def _view_class(history, view):
     """The view to use: the one given, or the one the snapshots name."""
     if view is not None:
@@ -94,6 +106,8 @@ class Stage:
         self.X = np.asarray(X, dtype=float)
         if self.X.ndim != 2:
             raise ValueError(f"X must be 2-D (n_samples, n_features), got shape {self.X.shape}.")
+        for history in self.histories:
+            _check_history_matches(history, self.X)
         if y is not None and np.shape(y) != (len(self.X),):
             raise ValueError(f"y must hold one label per row of X ({len(self.X)}), "
                              f"got shape {np.shape(y)}.")
@@ -139,8 +153,8 @@ class Stage:
     def draw(self, frame):
         """Update every view to ``frame`` and return the caption."""
         snapshots = self.snapshots(frame)
-        for view, snapshot in zip(self.views, snapshots):
-            view.draw(snapshot)
+        for view, history, snapshot in zip(self.views, self.histories, snapshots):
+            view.draw(snapshot, min(frame, len(history) - 1))
         if len(snapshots) == 1:
             caption = snapshots[0].caption
         else:

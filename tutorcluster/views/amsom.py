@@ -166,7 +166,7 @@ class SOMView(View):
         colors[snapshot.hits == 0] = DEAD
         return colors
 
-    def draw(self, snapshot):
+    def draw(self, snapshot, frame):
         plane = self._plane(snapshot.positions)
         data = self.project(snapshot.centers)
         colors = self._colors(snapshot)
@@ -220,5 +220,5 @@ def plot_map(model, X, y=None, *, frame=-1, figure=None, title=None):
     if figure is None:
         figure = plt.figure(figsize=SOMView.figsize, layout="constrained")
     view = SOMView(figure, X, history, title=title, y=y)
-    view.draw(history[frame])
+    view.draw(history[frame], frame)
     return view

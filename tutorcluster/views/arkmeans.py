@@ -171,7 +171,7 @@ class RepulsionView(_DeletionsMixin, View):
         self.s_dot, = self.ax_s.plot([], [], "o", color="C3", ms=7)
         ax.set_title("K and $S_t$ per iteration", fontsize=10)
 
-    def draw(self, snapshot):
+    def draw(self, snapshot, frame):
         self.points.set_facecolor(label_colors(snapshot.labels, len(self.X)))
         mu = self.project(snapshot.centers)
         push = self.project(snapshot.centers + snapshot.repulsion) - mu
@@ -204,8 +204,8 @@ class KPrimeView(_DeletionsMixin, PointsView):
                                        va="top", fontsize=10,
                                        bbox=dict(boxstyle="round", fc="white", ec="0.7", alpha=0.85))
 
-    def draw(self, snapshot):
-        super().draw(snapshot)
+    def draw(self, snapshot, frame):
+        super().draw(snapshot, frame)
         self.centers.set_sizes(40 + 400 * np.asarray(snapshot.proportions))
         self._draw_deletions(snapshot)
         self.phase_text.set_text(f"phase {snapshot.phase}: K = {snapshot.n_clusters}")

@@ -1,7 +1,7 @@
 """How a snapshot becomes a picture.
 
 A *view* draws one algorithm's snapshots. It creates its axes and artists
-once, in ``setup``, and moves them in ``draw(snapshot)`` by setting artist
+once, in ``setup``, and moves them in ``draw(snapshot, frame)`` by setting artist
 data (``set_offsets``, ``set_data``, ``set_facecolor``, ...): the figure is
 never rebuilt, which is what keeps the slider fast.
 
@@ -109,8 +109,12 @@ class View:
         """Create the axes and every artist that ``draw`` will update."""
         raise NotImplementedError
 
-    def draw(self, snapshot):
-        """Update the artists to show ``snapshot``."""
+    def draw(self, snapshot, frame):
+        """Update the artists to show ``snapshot``, which is ``self.history[frame]``.
+
+        ``frame`` lets a view look at the frames around this one (the labels
+        before an update, the neuron born since the last epoch, ...).
+        """
         raise NotImplementedError
 
     # Helpers for subclasses -------------------------------------------------
@@ -146,6 +150,6 @@ class PointsView(View):
         self.centers = self.ax.scatter([], [], s=160, marker="X", c="black",
                                        edgecolors="white", linewidths=1.5, zorder=3)
 
-    def draw(self, snapshot):
+    def draw(self, snapshot, frame):
         self.points.set_facecolor(label_colors(snapshot.labels, len(self.X)))
         self.centers.set_offsets(self.project(snapshot.centers))

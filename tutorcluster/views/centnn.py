@@ -85,7 +85,7 @@ class CentNNView(_NeuronsMixin, PointsView):
             if previous.event == "split" and snapshot.iteration == previous.iteration + 1:
                 self.born_after[id(snapshot)] = len(snapshot.centers) - 1
 
-    def draw(self, snapshot):
+    def draw(self, snapshot, frame):
         self.points.set_facecolor(label_colors(snapshot.labels, len(self.X)))
         W = self.project(snapshot.centers)
         self.centers.set_offsets(W)
@@ -155,8 +155,8 @@ class CentNNProgressView(CentNNView):
         self.cursor = right.axvline(0, color="black", lw=1.5)
         self.dot = right.scatter([], [], s=40, c="black", zorder=3)
 
-    def draw(self, snapshot):
-        super().draw(snapshot)
+    def draw(self, snapshot, frame):
+        super().draw(snapshot, frame)
         self.cursor.set_xdata([snapshot.iteration, snapshot.iteration])
         self.dot.set_offsets([[snapshot.iteration, max(snapshot.n_changes, 0.5)]])
 
@@ -182,8 +182,8 @@ class CentNNSampleView(_NeuronsMixin, PointsView):
         self.make_numbers(self.ax, _max_neurons(self.history))
         self.make_status(self.ax)
 
-    def draw(self, snapshot):
-        super().draw(snapshot)
+    def draw(self, snapshot, frame):
+        super().draw(snapshot, frame)
         W = self.project(snapshot.centers)
         self.draw_numbers(W)
         winner = getattr(snapshot, "winner", None)

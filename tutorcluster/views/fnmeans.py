@@ -82,7 +82,7 @@ class FNMeansView(View):
     def _areas(self, counts):
         return np.maximum(self.area_per_point * np.asarray(counts, dtype=float), _SMALLEST_AREA)
 
-    def draw(self, snapshot):
+    def draw(self, snapshot, frame):
         items = self.project(snapshot.points)
         targets = items[snapshot.kappa]
         n_items = len(items)

@@ -21,19 +21,20 @@ class KMeansView(PointsView):
         self.moves = self.ax.quiver(np.zeros(k), np.zeros(k), np.zeros(k), np.zeros(k),
                                     angles="xy", scale_units="xy", scale=1, width=0.006,
                                     color="black", zorder=4)
-        # The labels of the assignment before each assignment, to outline
-        # the points that changed cluster (computed once, not per frame).
-        self.labels_before = {}
-        previous = None
+        # For each frame, the labels of the assignment before it (None before
+        # the first), to outline the points that changed cluster. Computed
+        # once, not per frame.
+        self.labels_before = []
+        previous = current = None
         for snapshot in self.history:
             if snapshot.step == "assign":
-                self.labels_before[id(snapshot)] = previous
-                previous = snapshot.labels
+                previous, current = current, snapshot.labels
+            self.labels_before.append(previous)
 
-    def draw(self, snapshot):
-        super().draw(snapshot)
-        before = self.labels_before.get(id(snapshot))
-        if before is not None:
+    def draw(self, snapshot, frame):
+        super().draw(snapshot, frame)
+        before = self.labels_before[frame]
+        if snapshot.step == "assign" and before is not None:
             changed = snapshot.labels != before
         else:
             changed = np.zeros(len(self.X), dtype=bool)

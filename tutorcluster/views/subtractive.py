@@ -220,7 +220,7 @@ class SubtractiveView(View):
         self.grey_dots.set_offsets(np.column_stack([self.steps[:n][has_grey], self.grey[:n][has_grey]]))
         self.current.set_offsets([[s.iteration, s.ratio]])
 
-    def draw(self, snapshot):
+    def draw(self, snapshot, frame):
         self._draw_map(snapshot)
         if self.show_ratios:
             self._draw_ratios(snapshot)
@@ -247,8 +247,8 @@ class FuzzyCMeansView(PointsView):
         self.trails = LineCollection([], colors="black", linewidths=1.0, zorder=2.5)
         self.ax.add_collection(self.trails)
 
-    def draw(self, snapshot):
-        super().draw(snapshot)
+    def draw(self, snapshot, frame):
+        super().draw(snapshot, frame)
         u = snapshot.memberships
         c = u.shape[1]
         sure = (u.max(axis=1) - 1.0 / c) / (1.0 - 1.0 / c) if c > 1 else np.ones(len(u))
