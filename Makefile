@@ -56,8 +56,14 @@ $(VENV)/.browser: $(VENV)/.installed
 test-browser: $(VENV)/.browser
 	$(BIN)/python -m pytest tests/browser -m browser -p no:cacheprovider -v
 
-benchmarks: install
-	@for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+$(VENV)/.bench: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e ".[bench,fast]"
+	touch $@
+
+benchmarks: $(VENV)/.bench
+	@for b in benchmarks/[a-z]*.py; do [ "$$b" = benchmarks/collect.py ] && continue; \
+	  echo "== $$b"; (cd benchmarks && ../$(BIN)/python $$(basename $$b)) || exit 1; done
+	cd benchmarks && ../$(BIN)/python collect.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info
