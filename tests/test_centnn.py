@@ -1,5 +1,6 @@
-"""Tests of CentNN: the article's numbers, the spec's invariants, the screened
-pass against the plain loop, edge cases, bad input and the views."""
+"""Tests of CentNN: the article's numbers, the paper's invariants, the screened
+pass against the plain loop, memory of the histories, edge cases, bad input
+and the views."""
 
 import warnings
 
@@ -13,6 +14,7 @@ import tutorcluster as tc
 from tutorcluster import CentNN, CentNNEpochSnapshot, CentNNSampleSnapshot
 from tutorcluster import centnn as centnn_module
 from tutorcluster.centnn import _screened_pass, centnn_plain, neuron_errors
+from tutorcluster._snapshots import snapshot_nbytes
 from tutorcluster.testing import assert_snapshots_equal, check_snapshot_protocol
 from tutorcluster.views.centnn import CentNNProgressView, CentNNSampleView, CentNNView
 
@@ -34,6 +36,20 @@ ARTICLE_CENTROIDS = np.array([
 TINY = np.array([[6, 1], [6, 4], [2, 1], [1, 1], [6, 2], [6, 0]], dtype=float)
 
 
+def assert_events_match(events, history):
+    """``events_`` equals the epoch history field by field, labels left out."""
+    assert len(events) == len(history)
+    for event, snapshot in zip(events, history):
+        assert event.labels is None
+        for name in ("iteration", "centers", "counts", "n_changes", "changed", "inertia",
+                     "event", "split_index", "repaired_index", "new_weight", "errors", "caption"):
+            a, b = getattr(event, name), getattr(snapshot, name)
+            if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+                np.testing.assert_array_equal(a, b)
+            else:
+                assert a == b, name
+
+
 @pytest.fixture(scope="module")
 def article():
     X, _ = tc.datasets.make_centnn_blobs()
@@ -48,7 +64,7 @@ def test_sklearn_compatible(estimator, check):
     check(estimator)
 
 
-# --- The article's example (spec X1) -------------------------------------------------
+# --- The article's example ----------------------------------------------------------
 
 def test_article_initial_weights_are_the_centroid_plus_minus_epsilon():
     X, _ = tc.datasets.make_centnn_blobs()
@@ -83,13 +99,19 @@ def test_article_split_choice_does_not_matter_there(article):
 
 # --- Invariants --------------------------------------------------------------------
 
+def _labels(snapshot):
+    """The labels of an epoch snapshot, or those rebuilt for an update snapshot."""
+    return snapshot.labels if snapshot.labels is not None else snapshot.rebuild_labels()
+
+
 def _check_means_and_counts(X, snapshot):
-    presented = snapshot.labels >= 0  # -1: not presented yet (epoch 0, sample mode)
-    counts = np.bincount(snapshot.labels[presented], minlength=len(snapshot.centers))
+    labels = _labels(snapshot)
+    presented = labels >= 0  # -1: not presented yet (epoch 0, sample mode)
+    counts = np.bincount(labels[presented], minlength=len(snapshot.centers))
     np.testing.assert_array_equal(snapshot.counts, counts)
     for m in np.flatnonzero(counts):
         # Eq. (5): every weight is the mean of the samples it owns.
-        np.testing.assert_allclose(snapshot.centers[m], X[snapshot.labels == m].mean(axis=0),
+        np.testing.assert_allclose(snapshot.centers[m], X[labels == m].mean(axis=0),
                                    rtol=0, atol=1e-9)
 
 
@@ -151,7 +173,7 @@ def test_events_record_every_epoch_whatever_is_kept(article):
     X, model = article
     thinned = CentNN(n_clusters=10, record_every=10).fit(X)
     assert len(thinned.history_) == 10  # epochs 0, 10, ..., 80 and the last one
-    assert_snapshots_equal(thinned.events_, model.history_)
+    assert_events_match(thinned.events_, model.history_)
 
 
 # --- The screened pass equals the plain per-sample loop ----------------------------
@@ -230,7 +252,7 @@ def test_worked_example_by_hand():
     epochs = model.events_
     # Epoch 0: c = (4.5, 1.5); samples 0, 2, 3 join neuron 0, samples 1, 4, 5 neuron 1.
     np.testing.assert_allclose(epochs[0].centers, [[3, 1], [6, 2]])
-    assert epochs[0].labels.tolist() == [0, 1, 0, 0, 1, 1]
+    assert model.history_[5].rebuild_labels().tolist() == [0, 1, 0, 0, 1, 1]
     # Epoch 1: sample 0 leaves neuron 0 for neuron 1 (Eqs. 3-4).
     assert epochs[1].changed.tolist() == [0]
     np.testing.assert_allclose(epochs[1].centers, [[1.5, 1], [6, 1.75]])
@@ -255,7 +277,7 @@ def test_sample_snapshots_apply_the_two_gains():
     total_changes = sum(s.n_changes for s in epoch_mode.history_)
     assert len(model.history_) == total_changes
     assert all(isinstance(s, CentNNSampleSnapshot) for s in model.history_)
-    assert_snapshots_equal(model.events_, epoch_mode.history_)
+    assert_events_match(model.events_, epoch_mode.history_)
     np.testing.assert_array_equal(model.cluster_centers_, epoch_mode.cluster_centers_)
     for s in model.history_:
         x, j, i = X[s.sample], s.winner, s.loser
@@ -264,12 +286,12 @@ def test_sample_snapshots_apply_the_two_gains():
         if i >= 0:
             # Eq. (4) with N_i counted before the update, i.e. counts[i] + 1.
             np.testing.assert_array_equal(s.centers[i], s.loser_before - (x - s.loser_before) / s.counts[i])
-            assert s.labels[s.sample] == j
+            assert _labels(s)[s.sample] == j
         _check_means_and_counts(X, s)
-    assert (model.history_[0].labels == -1).sum() == len(X) - 1
+    assert (_labels(model.history_[0]) == -1).sum() == len(X) - 1
     # J drops at every owner change (Eq. 7), and a split does not change it.
     later = [s for s in model.history_ if s.loser >= 0]
-    energies = [float(((X - s.centers[s.labels]) ** 2).sum()) for s in later]
+    energies = [float(((X - s.centers[_labels(s)]) ** 2).sum()) for s in later]
     assert np.all(np.diff(energies) < 0)
 
 
@@ -306,7 +328,7 @@ def test_shuffle_draws_one_order_for_the_whole_fit():
     assert unshuffled.history_[0].changed.tolist() == list(range(len(X)))
 
 
-# --- Edge cases (spec section 6) ---------------------------------------------------
+# --- Edge cases --------------------------------------------------------------------
 
 def test_one_cluster_is_the_mean():
     X, _ = make_blobs(n_samples=50, centers=2, random_state=0)
@@ -339,7 +361,7 @@ def test_duplicates_end_in_the_same_cluster():
 
 
 def test_tiny_scale_data_is_repaired():
-    # A7: with eps = 0.05 >> std = 1e-4 the second neuron and every newborn
+    # With eps = 0.05 >> std = 1e-4 the second neuron and every newborn
     # neuron own nothing; the repair brings each onto a sample.
     X = np.random.default_rng(0).normal(size=(200, 2)) * 1e-4
     model = CentNN(n_clusters=4).fit(X)
@@ -523,3 +545,77 @@ def test_warnings_are_not_raised_on_a_normal_fit():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         CentNN(n_clusters=4).fit(X)
+
+
+# --- Memory of the histories -------------------------------------------------------
+
+def test_update_snapshots_store_what_changed_not_the_labels():
+    """At N = 10k, one labels copy per update took 1.1 GB; the log takes a few bytes per update."""
+    X = np.random.default_rng(0).normal(size=(10_000, 2))
+    model = CentNN(n_clusters=6, record="sample").fit(X)
+    log = model.history_[0].log
+    assert all(s.labels is None and s.log is log for s in model.history_[:-1])
+    assert log.size >= len(X) and log.nbytes < 16 * log.size + 4 * len(X) * 2
+    # Labels rebuilt at the last update of each epoch equal the epoch snapshots.
+    epoch_mode = CentNN(n_clusters=6).fit(X)
+    last_update = {s.iteration: s for s in model.history_}
+    for snapshot in epoch_mode.history_:
+        if snapshot.iteration in last_update:
+            np.testing.assert_array_equal(last_update[snapshot.iteration].rebuild_labels(),
+                                          snapshot.labels)
+    np.testing.assert_array_equal(model.history_[-1].rebuild_labels(), model.labels_)
+
+
+def test_label_log_replays_repeated_moves_in_order():
+    log = centnn_module.LabelLog(3)
+    labels = np.full(3, -1, dtype=np.int32)
+    for t, j in [(0, 0), (1, 1), (2, 0), (0, 1), (0, 2), (1, 0), (0, 1)]:
+        labels[t] = j
+        log.append(t, j, labels)
+        np.testing.assert_array_equal(log.labels_after(log.size - 1), labels)
+    np.testing.assert_array_equal(log.labels_after(1), [0, 1, -1])
+    np.testing.assert_array_equal(log.labels_after(4), [2, 1, 0])
+
+
+def test_epoch_records_stay_small_whatever_record_every():
+    """events_ kept every epoch's labels (62 MB at 200k with record_every=0)."""
+    X = np.random.default_rng(1).normal(size=(20_000, 2))
+    model = CentNN(n_clusters=8, record_every=0).fit(X)
+    assert len(model.history_) == 1
+    event_bytes = sum(snapshot_nbytes(s) for s in model.events_)
+    labels_per_epoch = 4 * len(X) * len(model.events_)
+    assert all(s.labels is None for s in model.events_)
+    # Epoch 0 lists every sample; the rest is weights, counts and the changes.
+    changes = sum(s.n_changes for s in model.events_)
+    assert event_bytes <= 8 * changes + 200 * model.n_clusters_ * len(model.events_)
+    assert event_bytes < labels_per_epoch / 4
+
+
+@pytest.mark.parametrize("record", ["epoch", "sample"])
+def test_thinning_builds_only_the_kept_snapshots(monkeypatch, record):
+    X, _ = make_blobs(n_samples=300, centers=4, random_state=3)
+    built = []
+    for cls in (CentNNEpochSnapshot, CentNNSampleSnapshot):
+        original = cls.__post_init__
+        def counting(self, original=original):
+            built.append(type(self))
+            original(self)
+        monkeypatch.setattr(cls, "__post_init__", counting)
+    full = CentNN(n_clusters=4, record=record).fit(X)
+    built.clear()
+    thinned = CentNN(n_clusters=4, record=record, record_every=0).fit(X)
+    n_history = sum(1 for kind in built if kind is not CentNNEpochSnapshot or record == "epoch")
+    assert len(thinned.history_) == 1
+    # events_ builds one small record per epoch; the history builds one snapshot.
+    history_built = len(built) - len(thinned.events_)
+    assert history_built == 1, (history_built, n_history, len(full.history_))
+    np.testing.assert_array_equal(thinned.labels_, full.labels_)
+
+
+def test_predict_is_nearest_centre_through_the_mixin(article):
+    X, model = article
+    from tutorcluster.distances import NearestCentreMixin
+    assert isinstance(model, NearestCentreMixin)
+    np.testing.assert_array_equal(model.predict(X), model.labels_)
+    np.testing.assert_allclose(-model.score(X), model.inertia_, rtol=1e-9)
+    assert model.transform(X[:5]).shape == (5, 10)

@@ -36,13 +36,15 @@ Notebook: ``notebooks/01-centnn.ipynb``.
 
 import warnings
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 from sklearn.base import ClusterMixin
 from sklearn.exceptions import ConvergenceWarning
 
+from .distances import NearestCentreMixin, row_blocks, squared_distances_exact
 from ._snapshots import Snapshot, SnapshotEstimator
-from ._validation import check_choice, check_fitted_X, check_int, check_n_clusters, check_real, check_rng, check_X
+from ._validation import check_choice, check_int, check_n_clusters, check_real, check_rng
 
 _SPLIT_CRITERIA = {"sse", "sum_dist"}
 _RECORD_MODES = {"epoch", "sample"}
@@ -52,27 +54,6 @@ _RECORD_MODES = {"epoch", "sample"}
 _MAX_CHUNK = 4096
 _MAX_CHUNK_ELEMENTS = 2_000_000
 _MIN_CHUNK = 16
-
-
-def squared_distances_exact(points, weights):
-    """Squared Euclidean distance from every point to every weight, term by term.
-
-    ``((points[:, None, :] - weights[None]) ** 2).sum(-1)``: the differences
-    are squared and summed, never expanded into ``|x|^2 - 2 x.w + |w|^2``,
-    whose rounding can flip a near-tie. The screened pass, the per-sample
-    confirmation and ``predict`` all use this one expression, so they agree
-    to the last bit with the plain per-sample loop.
-
-    Parameters
-    ----------
-    points : ndarray of shape (n_points, n_features)
-    weights : ndarray of shape (n_weights, n_features)
-
-    Returns
-    -------
-    ndarray of shape (n_points, n_weights)
-    """
-    return ((points[:, None, :] - weights[None, :, :]) ** 2).sum(axis=-1)
 
 
 def neuron_errors(X, labels, weights, criterion="sse"):
@@ -97,6 +78,74 @@ def neuron_errors(X, labels, weights, criterion="sse"):
     return np.bincount(labels, weights=per_sample, minlength=len(weights))
 
 
+class LabelLog:
+    """The labels of a slow-motion run, stored as the list of updates.
+
+    A CentNN update changes the owner of one sample, so a per-update
+    snapshot does not copy all ``n`` labels: it stores its update number,
+    and this log (shared by every snapshot of the run) keeps the sample and
+    the winner of each update, plus a full copy of the labels every
+    ``n_samples`` updates. :meth:`labels_after` rebuilds the labels of any
+    update from the nearest copy before it, in O(n). Memory: 8 bytes per
+    update plus 4 bytes per update for the copies, instead of 4 n bytes.
+    Entries are only ever appended, so a snapshot's labels never change.
+    """
+
+    def __init__(self, n_samples):
+        self.n_samples = n_samples
+        self.every = max(1, n_samples)
+        self.samples = np.empty(max(16, n_samples), dtype=np.int32)
+        self.winners = np.empty_like(self.samples)
+        self.size = 0
+        start = np.full(n_samples, -1, dtype=np.int32)   # -1: not presented yet
+        start.setflags(write=False)
+        self.copies = [start]      # copies[c]: the labels after c * every updates
+
+    def append(self, sample, winner, labels):
+        """Log one update (``labels`` is the array after it)."""
+        if self.size == len(self.samples):
+            self.samples = np.concatenate([self.samples, np.empty_like(self.samples)])
+            self.winners = np.concatenate([self.winners, np.empty_like(self.winners)])
+        self.samples[self.size] = sample
+        self.winners[self.size] = winner
+        self.size += 1
+        if self.size % self.every == 0:
+            copy = labels.copy()
+            copy.setflags(write=False)
+            self.copies.append(copy)
+
+    def labels_after(self, update):
+        """The labels right after update number ``update`` (0 is the first)."""
+        done = update + 1
+        base = (done // self.every) * self.every
+        labels = self.copies[done // self.every].copy()
+        # Replay the updates since that copy; a sample moved twice keeps its last owner.
+        samples = self.samples[base:done][::-1]
+        winners = self.winners[base:done][::-1]
+        moved, last = np.unique(samples, return_index=True)
+        labels[moved] = winners[last]
+        return labels
+
+    @property
+    def nbytes(self):
+        return self.samples.nbytes + self.winners.nbytes + sum(c.nbytes for c in self.copies)
+
+    def __eq__(self, other):
+        # Two logs are equal when they record the same updates (two fits of
+        # the same data give equal, not identical, logs).
+        if not isinstance(other, LabelLog):
+            return NotImplemented
+        n = self.size
+        return (self.n_samples == other.n_samples and n == other.size
+                and np.array_equal(self.samples[:n], other.samples[:n])
+                and np.array_equal(self.winners[:n], other.winners[:n]))
+
+    __hash__ = None
+
+    def __repr__(self):
+        return f"LabelLog({self.size} updates of {self.n_samples} samples)"
+
+
 class _NeuronNames:
     """The network's names for two snapshot fields: ``epoch`` and ``weights``."""
 
@@ -118,6 +167,9 @@ class CentNNEpochSnapshot(_NeuronNames, Snapshot):
     ``iteration`` is the epoch (0 is the initial pass of winners only) and
     ``centers`` the weights at the end of the pass, *before* any split or
     repair that the epoch triggers; ``event`` says what happens next.
+    ``labels`` are the owners at the end of the pass in ``history_``; the
+    per-epoch record ``events_`` leaves them out (``None``) so that it
+    stays small whatever ``n`` is.
 
     Attributes
     ----------
@@ -167,8 +219,13 @@ class CentNNSampleSnapshot(_NeuronNames, Snapshot):
 
     One snapshot per *applied* update: every sample of epoch 0, and every
     sample that changes owner in later epochs. ``iteration`` is the epoch,
-    ``centers``, ``counts`` and ``labels`` are taken after the update (in
-    epoch 0 the samples not presented yet have label -1).
+    ``centers`` and ``counts`` are taken after the update.
+
+    An update changes one label, so the snapshot stores only what changed
+    (the sample, the winner, the loser and their two weights before the
+    update) and ``labels`` is ``None``; :meth:`rebuild_labels` returns the
+    owners after the update (in epoch 0 the samples not presented yet have
+    label -1), rebuilt from the run's shared :class:`LabelLog`.
 
     Attributes
     ----------
@@ -186,6 +243,10 @@ class CentNNSampleSnapshot(_NeuronNames, Snapshot):
         The loser's weight before the update (None in epoch 0).
     counts : ndarray of shape (n_neurons,)
         Samples owned by each neuron after the update.
+    update : int
+        The number of this update in the whole run (0 is the first).
+    log : LabelLog
+        The run's list of updates, from which the labels are rebuilt.
     """
 
     step: int
@@ -195,8 +256,14 @@ class CentNNSampleSnapshot(_NeuronNames, Snapshot):
     winner_before: np.ndarray
     loser_before: np.ndarray | None
     counts: np.ndarray
+    update: int
+    log: LabelLog
 
     view = "tutorcluster.views.centnn.CentNNSampleView"
+
+    def rebuild_labels(self):
+        """The owner of every sample right after this update (-1: not presented yet)."""
+        return self.log.labels_after(self.update)
 
 
 def _winner_update(W, N, j, x):
@@ -232,10 +299,10 @@ def _screened_pass(X, order, W, N, labels):
     while position < n_samples:
         rows = order[position:position + chunk]
         D = squared_distances_exact(X[rows], W)
-        winners = D.argmin(axis=1)  # lowest index on ties (A5)
+        winners = D.argmin(axis=1)  # lowest index on ties
         owners = labels[rows]
         reach = np.arange(len(rows))
-        # A5: move only if strictly closer; A6: never take a neuron's last sample.
+        # Move only if strictly closer, and never take a neuron's last sample.
         moving = (D[reach, winners] < D[reach, owners]) & (N[owners] > 1)
         hits = np.flatnonzero(moving)
         if hits.size == 0:
@@ -333,7 +400,7 @@ def centnn_plain(X, n_clusters, *, epsilon=0.05, max_epochs=1000, split_criterio
     return W, labels, N, epoch
 
 
-class CentNN(ClusterMixin, SnapshotEstimator):
+class CentNN(ClusterMixin, NearestCentreMixin, SnapshotEstimator):
     """Centroid Neural Network: online k-means that grows one neuron at a time.
 
     Starts from the centroid of the data split in two (Eq. 1); presents the
@@ -366,8 +433,9 @@ class CentNN(ClusterMixin, SnapshotEstimator):
     random_state : int, Generator or None, default=None
         Seeds the order when ``shuffle`` is true (unused otherwise).
     record : {"epoch", "sample"}, default="epoch"
-        One snapshot per epoch, or one per applied update (slow motion, for
-        small data: every snapshot holds a copy of the labels).
+        One snapshot per epoch, or one per applied update (slow motion: an
+        update snapshot stores only what changed and rebuilds its labels
+        when asked, see :class:`CentNNSampleSnapshot`).
     record_every : int, default=1
         Keep every n-th snapshot in ``history_`` (0 keeps only the last).
 
@@ -390,8 +458,10 @@ class CentNN(ClusterMixin, SnapshotEstimator):
     history_ : tuple of CentNNEpochSnapshot or CentNNSampleSnapshot
         The recorded snapshots (see ``record`` and ``record_every``).
     events_ : tuple of CentNNEpochSnapshot
-        One snapshot per epoch whatever ``record`` and ``record_every`` are:
-        the changes, the energy and the split/repair/stop events.
+        One small record per epoch whatever ``record`` and ``record_every``
+        are: the weights, counts, changed samples, the energy J and the
+        split/repair/stop events, without the labels (``labels`` is None),
+        so it costs O(epochs * k * d + changes), not O(epochs * n).
 
     References
     ----------
@@ -436,30 +506,29 @@ class CentNN(ClusterMixin, SnapshotEstimator):
         return M
 
     def _iterate(self, X, y=None):
-        X = check_X(self, X)
         M = self._check_params(X)
         rng = check_rng(self.random_state)
         n_samples = X.shape[0]
         order = rng.permutation(n_samples) if self.shuffle else np.arange(n_samples)
         slow = self.record == "sample"
-        epochs = []
+        log = LabelLog(n_samples) if slow else None
+        events = []   # one small record per epoch (no labels), for events_
 
         if M == 1:
             # One neuron: its weight is the mean of all the data, and nothing moves.
             W = X.mean(axis=0)[None, :]
             N = np.array([n_samples])
             labels = np.zeros(n_samples, dtype=np.int32)
-            snapshot = self._epoch_snapshot(
+            fields = self._epoch_fields(
                 X, 0, W, N, labels, order, event="stop", stop_reason="converged",
                 note="one neuron is the centroid of all the data; nothing to learn (Eq. 1)")
-            epochs.append(snapshot)
-            yield snapshot
-            self._finish(X, W, N, labels, 0, "converged", epochs)
-            return
+            events.append(CentNNEpochSnapshot(**fields))
+            yield partial(CentNNEpochSnapshot, labels=labels, **fields)
+            return self._fitted(X, W, N, labels, 0, "converged", events)
 
         # Step 1 (Eq. 1): the centroid c of the data, split into c + eps and c - eps.
         # The paper writes "a small epsilon"; we add it to every coordinate, as
-        # the article's code does (spec E1).
+        # the article's code does (notebook, "Reading the paper").
         c = X.mean(axis=0)
         W = np.array([c + self.epsilon, c - self.epsilon])
         N = np.zeros(2, dtype=np.int64)
@@ -474,7 +543,8 @@ class CentNN(ClusterMixin, SnapshotEstimator):
             _winner_update(W, N, j, x)  # Eq. (3)
             labels[t] = j
             if slow:
-                yield self._sample_snapshot(0, step, t, j, -1, w_j_before, None, W, N, labels)
+                log.append(t, j, labels)
+                yield self._sample_frame(0, step, t, j, -1, w_j_before, None, W, N, log)
         epoch = 0
         changed = order
         unseen = False  # sample mode: has a split or repair happened since the last update?
@@ -482,28 +552,32 @@ class CentNN(ClusterMixin, SnapshotEstimator):
         while True:
             event, extra = self._decide(X, W, N, labels, epoch, len(changed), M)
             stop_reason = extra.pop("stop_reason", None)
-            snapshot = self._epoch_snapshot(X, epoch, W, N, labels, changed, event=event,
-                                            stop_reason=stop_reason, **extra)
-            epochs.append(snapshot)
+            fields = self._epoch_fields(X, epoch, W, N, labels, changed, event=event,
+                                        stop_reason=stop_reason, **extra)
+            events.append(CentNNEpochSnapshot(**fields))
             if not slow:
-                yield snapshot
+                # Built only if the history keeps it (record_every).
+                yield partial(CentNNEpochSnapshot, labels=labels, **fields)
             if event == "stop":
                 if slow and unseen:
                     # The cap fell right after a split or repair, which no
                     # update snapshot shows: end on the epoch snapshot.
-                    yield snapshot
+                    yield partial(CentNNEpochSnapshot, labels=labels, **fields)
                 break
+            # The frame above holds W, N and labels: from here on work on new
+            # arrays, so that a frame built later still shows this epoch.
+            W, N, labels = W.copy(), N.copy(), labels.copy()
             unseen = event is not None
             if event == "repair":
-                # A7 (a package addition; the paper never meets a dead neuron):
-                # the dead neuron jumps onto the farthest member of the neuron
-                # with the largest error, keeps N = 0, and the next epoch lets
-                # that member (and its neighbours) move to it.
+                # A package addition (the paper never meets a dead neuron): the
+                # dead neuron jumps onto the farthest member of the neuron with
+                # the largest error, keeps N = 0, and the next epoch lets that
+                # member (and its neighbours) move to it.
                 W[extra["repaired_index"]] = extra["new_weight"]
             elif event == "split":
                 # Step 4 (Eq. 6): a new neuron at w_s + eps owning nothing; w_s
                 # itself stays where it is, so every weight is still the mean
-                # of its samples (spec A3).
+                # of its samples.
                 W = np.vstack([W, extra["new_weight"]])
                 N = np.append(N, 0)
 
@@ -514,7 +588,8 @@ class CentNN(ClusterMixin, SnapshotEstimator):
             for step, t, i, j, w_i_before, w_j_before in _screened_pass(X, order, W, N, labels):
                 moved.append(t)
                 if slow:
-                    yield self._sample_snapshot(epoch, step, t, j, i, w_j_before, w_i_before, W, N, labels)
+                    log.append(t, j, labels)
+                    yield self._sample_frame(epoch, step, t, j, i, w_j_before, w_i_before, W, N, log)
                     unseen = False
             changed = np.array(moved, dtype=np.intp)
 
@@ -524,22 +599,22 @@ class CentNN(ClusterMixin, SnapshotEstimator):
                 f"(n_clusters={M}) before converging; raise max_epochs.",
                 ConvergenceWarning, stacklevel=3,
             )
-        self._finish(X, W, N, labels, epoch, stop_reason, epochs)
+        return self._fitted(X, W, N, labels, epoch, stop_reason, events)
 
     def _decide(self, X, W, N, labels, epoch, n_changes, M):
         """What the end of an epoch triggers: (event, snapshot fields)."""
         if n_changes == 0 and len(W) == M and N.all():
             return "stop", {"stop_reason": "converged"}  # Eq. (8): no change with M neurons
         if epoch >= self.max_epochs:
-            # A8: the paper has no cap; at ours we stop (and warn), with no
-            # split or repair after the last epoch.
+            # The paper has no cap; at ours we stop (and warn), with no split
+            # or repair after the last epoch.
             return "stop", {"stop_reason": "max_epochs"}
         if n_changes > 0:
             return None, {}
         errors = neuron_errors(X, labels, W, self.split_criterion)
         dead = np.flatnonzero(N == 0)
         if dead.size:
-            # A7: a neuron that ends a stage owning nothing (lowest index first)
+            # A neuron that ends a stage owning nothing (lowest index first)
             # goes to the farthest member of the neuron with the largest error,
             # measured as for splitting (the SSE by default).
             s = int(errors.argmax())
@@ -547,15 +622,16 @@ class CentNN(ClusterMixin, SnapshotEstimator):
             farthest = members[((X[members] - W[s]) ** 2).sum(axis=1).argmax()]
             return "repair", {"repaired_index": int(dead[0]), "split_index": s,
                               "new_weight": X[farthest].copy(), "errors": errors}
-        # Here len(W) < M, so (Eq. 6) split. The paper's box prints "min_i E_i"
-        # under the words "split the group with the most error"; we take the
-        # argmax (spec A2), lowest index on ties.
+        # Here len(W) < M, so (Eq. 6) split. The paper's algorithm box prints
+        # "min_i E_i" under the words "split the group with the most error";
+        # we take the argmax (notebook, "Reading the paper"), lowest index on ties.
         s = int(errors.argmax())
         return "split", {"split_index": s, "new_weight": W[s] + self.epsilon, "errors": errors}
 
-    def _epoch_snapshot(self, X, epoch, W, N, labels, changed, *, event=None, note=None,
-                        stop_reason=None, split_index=-1, repaired_index=-1, new_weight=None,
-                        errors=None):
+    def _epoch_fields(self, X, epoch, W, N, labels, changed, *, event=None, note=None,
+                      stop_reason=None, split_index=-1, repaired_index=-1, new_weight=None,
+                      errors=None):
+        """The fields of an epoch snapshot, without the labels."""
         inertia = float(((X - W[labels]) ** 2).sum())
         k, n_changes = len(W), len(changed)
         if note is None:
@@ -575,39 +651,49 @@ class CentNN(ClusterMixin, SnapshotEstimator):
                                 f" (max_epochs={self.max_epochs} reached)"),
         }[event]
         caption = f"Epoch {epoch}, k = {k}: {note}; J = {inertia:.1f}{then}."
-        return CentNNEpochSnapshot(
-            iteration=epoch, centers=W, labels=labels, caption=caption, n_neurons=k,
+        return dict(
+            iteration=epoch, centers=W, caption=caption, n_neurons=k,
             counts=N, n_changes=n_changes, changed=np.asarray(changed, dtype=np.intp),
             inertia=inertia, event=event, split_index=split_index,
             repaired_index=repaired_index, new_weight=new_weight, errors=errors,
         )
 
     @staticmethod
-    def _sample_snapshot(epoch, step, t, j, i, w_j_before, w_i_before, W, N, labels):
+    def _sample_frame(epoch, step, t, j, i, w_j_before, w_i_before, W, N, log):
+        """A pending update snapshot (built only if the history keeps it)."""
         if i < 0:
             caption = (f"Epoch 0, step {step}: sample {t} joins neuron {j}, which moves "
                        f"1/{N[j]} of the way to it (Eq. 3).")
         else:
             caption = (f"Epoch {epoch}, step {step}: sample {t} moves from neuron {i} to {j}; "
                        f"{j} is pulled by 1/{N[j]} (Eq. 3), {i} pushed by 1/{N[i]} (Eq. 4).")
-        return CentNNSampleSnapshot(
-            iteration=epoch, centers=W, labels=labels, caption=caption, step=step, sample=int(t),
+        # W and N change in place at the next update: the frame gets copies
+        # (k x d numbers; the n labels stay in the log).
+        return partial(
+            CentNNSampleSnapshot,
+            iteration=epoch, centers=W.copy(), caption=caption, step=step, sample=int(t),
             winner=int(j), loser=int(i), winner_before=w_j_before, loser_before=w_i_before,
-            counts=N,
+            counts=N.copy(), update=log.size - 1, log=log,
         )
 
-    def _finish(self, X, W, N, labels, epoch, stop_reason, epochs):
-        self.cluster_centers_ = W.copy()
-        self.labels_ = labels.copy()
-        self.counts_ = N.copy()
-        self.inertia_ = float(((X - W[labels]) ** 2).sum())
-        self.n_clusters_ = len(W)
-        self.n_epochs_ = epoch
-        self.stop_reason_ = stop_reason
-        self.events_ = tuple(epochs)
+    @staticmethod
+    def _fitted(X, W, N, labels, epoch, stop_reason, events):
+        return {
+            "cluster_centers_": W.copy(),
+            "labels_": labels.copy(),
+            "counts_": N.copy(),
+            "inertia_": float(((X - W[labels]) ** 2).sum()),
+            "n_clusters_": len(W),
+            "n_epochs_": epoch,
+            "stop_reason_": stop_reason,
+            "events_": tuple(events),
+        }
 
     def predict(self, X):
         """Index of the nearest neuron for each row of ``X`` (lowest index on ties).
+
+        Distances are taken term by term (as in training), so ``predict`` on
+        the training data gives back ``labels_`` exactly, near-ties included.
 
         Parameters
         ----------
@@ -617,9 +703,8 @@ class CentNN(ClusterMixin, SnapshotEstimator):
         -------
         labels : ndarray of shape (n_samples,)
         """
-        X = check_fitted_X(self, X)
-        rows = max(1, _MAX_CHUNK_ELEMENTS // max(1, self.cluster_centers_.size))
-        return np.concatenate([
-            squared_distances_exact(X[a:a + rows], self.cluster_centers_).argmin(axis=1)
-            for a in range(0, len(X), rows)
-        ]).astype(np.int32)
+        X, W = self._centres(X)
+        labels = np.empty(len(X), dtype=np.int32)
+        for rows in row_blocks(len(X), 8 * W.size):
+            labels[rows] = squared_distances_exact(X[rows], W).argmin(axis=1)
+        return labels
