@@ -35,6 +35,14 @@ def _max_neurons(history):
     return max(len(snapshot.centers) for snapshot in history)
 
 
+def _freeze_ticks(ax):
+    """Fix the ticks where matplotlib first put them: the limits never change,
+    and locating ticks anew costs a large share of every frame."""
+    for axis in (ax.xaxis, ax.yaxis):
+        axis.set_major_locator(FixedLocator(axis.get_majorticklocs()))
+        axis.set_minor_locator(NullLocator())
+
+
 class _NeuronsMixin:
     """Numbered weights (one text artist per neuron, created once) and a status strip."""
 
@@ -74,6 +82,7 @@ class CentNNView(_NeuronsMixin, PointsView):
     def make_data_panel(self, ax):
         self.ax = ax
         self.data_axes(ax)
+        _freeze_ticks(ax)
         xy = self.project(self.X)
         self.points = ax.scatter(xy[:, 0], xy[:, 1], s=8, linewidths=0,
                                  c=label_colors(None, len(xy)))
@@ -164,6 +173,7 @@ class CentNNProgressView(CentNNView):
         right.yaxis.set_major_locator(FixedLocator(10.0 ** np.arange(0, np.ceil(np.log10(top)))))
         right.yaxis.set_minor_locator(NullLocator())
         right.set_xlim(-0.5, max(1, epochs.max()) + 0.5)
+        right.xaxis.set_major_locator(FixedLocator(right.xaxis.get_majorticklocs()))
         right.set_xlabel("epoch")
         right.set_ylabel("samples that changed neuron (log)")
         # J on a twin axis: it falls within each stage and drops at each split's next stage.
@@ -201,6 +211,7 @@ class CentNNSampleView(_NeuronsMixin, PointsView):
 
     def setup(self):
         super().setup()
+        _freeze_ticks(self.ax)
         self.points.set_sizes([30])
         self.current = self.ax.scatter([], [], s=230, facecolors="none", edgecolors="black",
                                        linewidths=2, zorder=5)
