@@ -19,14 +19,29 @@ from sklearn.datasets import make_blobs
 from threadpoolctl import threadpool_limits
 
 import tutorcluster as tc
+from tutorcluster import centnn as centnn_module
 from tutorcluster.centnn import centnn_plain
 
 from _timing import compare, machine, peak_memory, quick, ratio_table, write_section
 
 QUICK = quick()
-SIZES = [1_000, 5_000] if QUICK else [1_000, 10_000, 100_000]
+SIZES = [1_000, 5_000] if QUICK else [1_000, 10_000, 50_000, 100_000]
 ROUNDS = 2 if QUICK else 5
 M = 10
+
+
+COMPILED = centnn_module._compiled   # None when numba is not installed
+
+
+def numpy_path(function):
+    """Run ``function`` with the compiled epochs switched off (the NumPy reference path)."""
+    def run():
+        centnn_module._compiled = None
+        try:
+            return function()
+        finally:
+            centnn_module._compiled = COMPILED
+    return run
 
 
 def data(n):
@@ -34,11 +49,16 @@ def data(n):
 
 
 def main():
+    if COMPILED is not None:   # compile once, outside the timings
+        tc.CentNN(n_clusters=3).fit(data(300))
     rows, quality = [], []
     for n in SIZES:
         X = data(n)
+        contenders = {"CentNN": lambda: tc.CentNN(n_clusters=M).fit(X)}
+        if COMPILED is not None:
+            contenders["CentNN, NumPy path"] = numpy_path(lambda: tc.CentNN(n_clusters=M).fit(X))
         medians = compare({
-            "CentNN": lambda: tc.CentNN(n_clusters=M).fit(X),
+            **contenders,
             "sklearn KMeans n_init=1": lambda: SklearnKMeans(M, n_init=1, random_state=0).fit(X),
             "sklearn KMeans n_init=10": lambda: SklearnKMeans(M, n_init=10, random_state=0).fit(X),
         }, rounds=ROUNDS, threads=1)
@@ -50,7 +70,7 @@ def main():
 
     X = data(5_000 if not QUICK else 2_000)
     plain = compare({
-        "CentNN (screened)": lambda: tc.CentNN(n_clusters=M, record_every=0).fit(X),
+        "CentNN (screened)": numpy_path(lambda: tc.CentNN(n_clusters=M, record_every=0).fit(X)),
         "centnn_plain (per-sample loop)": lambda: centnn_plain(X, M),
     }, rounds=ROUNDS, threads=1)
     model = tc.CentNN(n_clusters=M, record_every=0).fit(X)
@@ -73,7 +93,9 @@ def main():
 Machine: {machine()}; one thread for every contender (threadpoolctl). The machine was shared with
 other jobs while this ran: absolute times are inflated, the ratios of interleaved runs are meaningful.
 Data: `make_blobs(N, centers=10, cluster_std=0.9, random_state=0)`, 2-D, `n_clusters=10`, default
-parameters. Median of {ROUNDS} interleaved rounds (A B C A B C ...).
+parameters. Median of {ROUNDS} interleaved rounds (A B C A B C ...). "CentNN" uses the compiled epochs
+{"(numba installed)" if COMPILED is not None else "only if numba is installed (it was not: NumPy path)"};
+"CentNN, NumPy path" is the readable reference, bit-identical to it.
 
 {ratio_table(rows, ours="CentNN")}
 
@@ -83,7 +105,7 @@ Energy J reached (CentNN's is deterministic; k-means++ keeps the best of ten sta
 |---|---|---|---|
 {chr(10).join(quality)}
 
-Screened epochs against the plain per-sample loop (N = {len(X):,}, identical results: {identical}):
+Screened NumPy epochs against the plain per-sample loop (N = {len(X):,}, identical results: {identical}):
 
 {ratio_table([(f"N = {len(X):,}", plain)], ours="CentNN (screened)")}
 

@@ -619,3 +619,33 @@ def test_predict_is_nearest_centre_through_the_mixin(article):
     np.testing.assert_array_equal(model.predict(X), model.labels_)
     np.testing.assert_allclose(-model.score(X), model.inertia_, rtol=1e-9)
     assert model.transform(X[:5]).shape == (5, 10)
+
+
+# --- The optional compiled epochs (numba) ------------------------------------------
+
+@pytest.mark.parametrize("case", ["article", "shuffled", "ties", "one feature", "five features", "repair"])
+def test_compiled_epochs_equal_the_numpy_path_to_the_last_bit(monkeypatch, case):
+    pytest.importorskip("numba")
+    rng = np.random.default_rng(3)
+    params = {"n_clusters": 6}
+    if case == "article":
+        X, params = tc.datasets.make_centnn_blobs()[0], {"n_clusters": 10}
+    elif case == "shuffled":
+        X, _ = make_blobs(n_samples=800, centers=5, random_state=4)
+        params.update(shuffle=True, random_state=1)
+    elif case == "ties":
+        X = np.repeat(rng.integers(0, 4, size=(150, 2)).astype(float), 2, axis=0)
+    elif case == "one feature":
+        X = rng.normal(size=(600, 1))
+    elif case == "five features":
+        X, _ = make_blobs(n_samples=700, n_features=5, centers=6, random_state=2)
+    else:
+        X, params = rng.normal(size=(200, 2)) * 1e-4, {"n_clusters": 4}
+    assert centnn_module._compiled is not None
+    compiled = CentNN(**params).fit(X)
+    monkeypatch.setattr(centnn_module, "_compiled", None)
+    reference = CentNN(**params).fit(X)
+    np.testing.assert_array_equal(compiled.cluster_centers_, reference.cluster_centers_)
+    np.testing.assert_array_equal(compiled.labels_, reference.labels_)
+    assert compiled.n_epochs_ == reference.n_epochs_
+    assert_events_match(compiled.events_, reference.history_)

@@ -55,6 +55,11 @@ _MAX_CHUNK = 4096
 _MAX_CHUNK_ELEMENTS = 2_000_000
 _MIN_CHUNK = 16
 
+try:  # the optional compiled epochs (the `fast` extra); the NumPy path below is the reference
+    from . import _centnn_numba as _compiled
+except ImportError:  # numba is not installed
+    _compiled = None
+
 
 def neuron_errors(X, labels, weights, criterion="sse"):
     """The error of every neuron over the samples it owns (Eq. 6).
@@ -536,7 +541,10 @@ class CentNN(ClusterMixin, NearestCentreMixin, SnapshotEstimator):
 
         # Step 2, epoch 0 (Eqs. 2-3): every sample joins its winner, which moves
         # to the running mean. Sequential by nature: every sample moves a weight.
-        for step, t in enumerate(order):
+        compiled = self._compiled_kernel(X, slow)
+        if compiled is not None:
+            compiled.epoch_zero(X, order, W, N, labels)   # the same loop, compiled
+        for step, t in enumerate(order if compiled is None else ()):
             x = X[t]
             j = int(squared_distances_exact(X[t:t + 1], W)[0].argmin())  # Eq. (2)
             w_j_before = W[j].copy() if slow else None
@@ -584,6 +592,9 @@ class CentNN(ClusterMixin, NearestCentreMixin, SnapshotEstimator):
             # Step 3 (Eqs. 2-4): another pass; only samples that change owner
             # cause updates, so the pass is screened in chunks.
             epoch += 1
+            if compiled is not None:
+                changed = compiled.later_epoch(X, order, W, N, labels)
+                continue
             moved = []
             for step, t, i, j, w_i_before, w_j_before in _screened_pass(X, order, W, N, labels):
                 moved.append(t)
@@ -600,6 +611,13 @@ class CentNN(ClusterMixin, NearestCentreMixin, SnapshotEstimator):
                 ConvergenceWarning, stacklevel=3,
             )
         return self._fitted(X, W, N, labels, epoch, stop_reason, events)
+
+    @staticmethod
+    def _compiled_kernel(X, slow):
+        """The compiled epochs when numba is installed and they give the same bits, else None."""
+        if _compiled is None or slow or X.shape[1] >= _compiled.MAX_FEATURES or not X.flags.c_contiguous:
+            return None
+        return _compiled
 
     def _decide(self, X, W, N, labels, epoch, n_changes, M):
         """What the end of an epoch triggers: (event, snapshot fields)."""
