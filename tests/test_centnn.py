@@ -81,7 +81,7 @@ def test_article_run_reproduces_the_printed_numbers(article):
     assert history[0].n_changes == len(X)
     assert history[0].counts.tolist() == [4499, 501]
     assert [s.iteration for s in history if s.event == "split"] == [1, 11, 19, 25, 31, 41, 72, 77]
-    # A4: epoch 0 plus epochs 1..82, so 83 snapshots; the article says "81 epochs".
+    # Epoch 0 plus epochs 1..82, so 83 snapshots; the article says "81 epochs".
     assert model.n_epochs_ == 82 and len(history) == 83
     assert [s.iteration for s in history] == list(range(83))
     assert model.stop_reason_ == "converged" and model.n_clusters_ == 10
@@ -90,7 +90,7 @@ def test_article_run_reproduces_the_printed_numbers(article):
 
 
 def test_article_split_choice_does_not_matter_there(article):
-    # A1: on the article's data both errors pick the same neurons.
+    # On the article's data both errors pick the same neurons.
     X, model = article
     other = CentNN(n_clusters=10, split_criterion="sum_dist").fit(X)
     np.testing.assert_array_equal(other.cluster_centers_, model.cluster_centers_)
@@ -233,7 +233,7 @@ def test_chunk_sizes_do_not_change_the_result(monkeypatch, chunks):
 
 
 def test_screened_pass_never_takes_a_neurons_last_sample():
-    # A6: sample 0 is alone in neuron 0 yet nearer neuron 1; E4 would divide by 0.
+    # Sample 0 is alone in neuron 0 yet nearer neuron 1; Eq. 4 would divide by 0.
     X = np.array([[0.0, 0.0], [1.0, 0.0], [1.2, 0.0], [5.0, 0.0]])
     W = np.array([[3.0, 0.0], [1.1, 0.0]])
     N = np.array([1, 3])
@@ -376,7 +376,7 @@ def test_tiny_scale_data_is_repaired():
 
 
 def test_split_criterion_matters_with_an_outlier():
-    # A1: the squared error isolates a far outlier; the sum of distances
+    # The squared error isolates a far outlier; the sum of distances
     # splits the big blob instead.
     rng = np.random.default_rng(0)
     big = rng.normal(size=(500, 2)) * 1.5
