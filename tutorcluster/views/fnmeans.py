@@ -9,11 +9,19 @@
   directed graphs of the paper's Fig. 1.
 * :func:`plot_decision_regions` colours the plane by a PNN's predicted class.
 * :func:`plot_centre_images` shows class-wise centres as small images (digits).
+* :func:`plot_class_hierarchy` shows a PNN's class-wise FN-means centres level
+  by level, with the decision regions under two aggregates.
+
+Levels of FN-means often have more than the base palette's 20 clusters (the
+notebook's first level has 25), so this view colours clusters from a longer
+palette (:func:`cluster_colors`): no two clusters of a level share a colour
+up to 60 clusters.
 """
 
 import numpy as np
+from matplotlib import colormaps
 from matplotlib.collections import LineCollection
-from matplotlib.colors import ListedColormap
+from matplotlib.colors import ListedColormap, hsv_to_rgb
 from matplotlib.figure import Figure
 
 from ..fnmeans import first_neighbour_clusters
@@ -23,6 +31,31 @@ from .base import PALETTE, View, label_colors
 # proportional to size, with a floor so single points stay visible.
 _LARGEST_AREA = 360.0
 _SMALLEST_AREA = 20.0
+
+
+def _long_palette():
+    """60 distinct colours: the base palette's 20, then matplotlib's tab20b and tab20c."""
+    extra = [colormaps[name](np.arange(20)) for name in ("tab20b", "tab20c")]
+    return np.vstack([PALETTE] + extra)
+
+
+LONG_PALETTE = _long_palette()
+
+
+def cluster_colors(labels, n_clusters):
+    """RGBA colour of each label: distinct for up to 60 clusters, then golden-angle hues.
+
+    The first 20 colours are the base palette's, so a level with few
+    clusters looks as it does in every other view of the package.
+    """
+    labels = np.asarray(labels)
+    if n_clusters <= len(LONG_PALETTE):
+        return LONG_PALETTE[labels]
+    # Past 60: hues spaced by the golden angle never repeat exactly.
+    hue = (labels * 0.618033988749895) % 1.0
+    value = 0.65 + 0.3 * (labels % 2)
+    rgb = hsv_to_rgb(np.column_stack([hue, np.full(len(labels), 0.75), value]))
+    return np.column_stack([rgb, np.ones(len(labels))])
 
 
 def _widen_to_square(ax):
@@ -86,7 +119,7 @@ class FNMeansView(View):
         items = self.project(snapshot.points)
         targets = items[snapshot.kappa]
         n_items = len(items)
-        colors = label_colors(snapshot.item_labels, n_items)
+        colors = cluster_colors(snapshot.item_labels, snapshot.n_clusters)
 
         self.items.set_offsets(items)
         self.items.set_sizes(self._areas(snapshot.weights))
@@ -108,10 +141,10 @@ class FNMeansView(View):
             f"Level {snapshot.iteration}: {n_items} items, arrow i \u2192 first neighbour\n"
             f"{len(pairs)} mutual pairs (underlined) = {snapshot.n_clusters} graphs")
 
-        self.points.set_facecolor(label_colors(snapshot.labels, len(self.X)))
+        self.points.set_facecolor(cluster_colors(snapshot.labels, snapshot.n_clusters))
         self.means.set_offsets(self.project(snapshot.centers))
         self.means.set_sizes(self._areas(snapshot.sizes))
-        self.means.set_facecolor(label_colors(np.arange(snapshot.n_clusters), snapshot.n_clusters))
+        self.means.set_facecolor(cluster_colors(np.arange(snapshot.n_clusters), snapshot.n_clusters))
         top = " (top)" if snapshot.is_top else ""
         self.clusters_title.set_text(
             f"{snapshot.n_clusters} clusters of the {len(self.X)} training vectors{top}\n"
@@ -270,3 +303,53 @@ def plot_centre_images(model, *, shape=(8, 8), max_per_class=12, title=None):
     if title:
         figure.suptitle(title, fontsize=10)
     return figure
+
+
+def plot_class_hierarchy(X, y, *, levels=(1, 2, 3), aggregates=("sum", "weighted"), sigma=None,
+                         resolution=120):
+    """A PNN's class-wise FN-means centres, level by level, under two aggregates.
+
+    One row per aggregate, one column per level ``N_L``: the plane coloured
+    by the predicted class of a PNN with the class-wise FN-means centres of
+    that level (Hoya's Sec. 2.3), the training data, and the centres (area
+    proportional to the number of training vectors behind each). The title
+    of each panel gives the centres per class and the training accuracy, so
+    the effect of Eq. 2's sum when classes keep different numbers of
+    centres can be read off.
+
+    Parameters
+    ----------
+    X, y : training data with two features, and its classes
+    levels : tuple of int
+    aggregates : tuple of {"sum", "mean", "weighted"}
+    sigma : float, default=None
+        One radius for every panel; Eq. 8's by default.
+    resolution : int
+        Grid points per axis of the regions.
+
+    Returns
+    -------
+    figure : matplotlib Figure
+    pnns : dict
+        ``{(aggregate, level): fitted PNN}``.
+    """
+    from ..fnmeans import PNN, FNMeans
+
+    X = np.asarray(X, dtype=float)
+    figure = Figure(figsize=(3.6 * len(levels), 3.6 * len(aggregates)), layout="constrained")
+    axes = figure.subplots(len(aggregates), len(levels), squeeze=False)
+    pnns = {}
+    for row, aggregate in enumerate(aggregates):
+        for column, level in enumerate(levels):
+            pnn = PNN(sigma=sigma, aggregate=aggregate,
+                      clusterer=FNMeans(max_level=level)).fit(X, y)
+            sigma = pnn.sigma_ if sigma is None else sigma
+            pnns[aggregate, level] = pnn
+            ax = axes[row, column]
+            plot_decision_regions(pnn, X, y, ax, resolution=resolution, centres=False)
+            classes = np.searchsorted(pnn.classes_, pnn.centre_classes_)
+            ax.scatter(pnn.centres_[:, 0], pnn.centres_[:, 1], s=12 + 2.0 * pnn.centre_sizes_,
+                       c=PALETTE[classes], edgecolors="black", linewidths=1.0, zorder=3)
+            ax.set_title(f'{aggregate}, N_L = {level}: centres {pnn.n_centres_.tolist()}\n'
+                         f"training accuracy {pnn.score(X, y):.1%}", fontsize=9)
+    return figure, pnns
