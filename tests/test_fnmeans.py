@@ -530,8 +530,8 @@ def test_view_draws_every_level(blobs):
     for frame, snapshot in enumerate(model.history_):
         player.show(frame)
         assert len(player.picture.value) > 1000
-        hidden = np.ma.getmaskarray(np.ma.array(view.arrows.U, mask=view.arrows.Umask))
-        assert np.sum(~hidden) == len(snapshot.points)
+        assert len(view.arrows.get_segments()) == len(snapshot.points)
+        assert len(view.heads.get_paths()) == len(snapshot.points)
         assert len(view.mutual.get_segments()) == snapshot.n_clusters
         assert len(view.means.get_offsets()) == snapshot.n_clusters
 
@@ -561,3 +561,34 @@ def test_pnn_pictures(digits_split):
     figure = plot_centre_images(PNN(clusterer=FNMeans(max_level=2)).fit(X_train, y_train),
                                 max_per_class=5)
     assert len(figure.axes) == 10 * 5
+
+
+def test_levels_with_more_than_twenty_clusters_get_distinct_colours():
+    from tutorcluster.views.fnmeans import cluster_colors
+
+    for n_clusters in (20, 25, 60):
+        colours = cluster_colors(np.arange(n_clusters), n_clusters)
+        assert len(np.unique(colours.round(6), axis=0)) == n_clusters
+    many = cluster_colors(np.arange(200), 200)
+    assert many.shape == (200, 4) and np.all((many >= 0) & (many <= 1))
+    X, _ = make_blobs(n_samples=300, centers=4, cluster_std=1.0, random_state=0)
+    model = FNMeans().fit(X)
+    assert model.history_[0].n_clusters > 20       # the notebook's player: 25 clusters at level 1
+    view = tc.scrub(model, X).stage.views[0]
+    view.draw(model.history_[0], 0)
+    means = view.means.get_facecolor()
+    assert len(np.unique(means.round(6), axis=0)) == model.history_[0].n_clusters
+
+
+def test_class_hierarchy_figure_shows_every_level_and_aggregate():
+    from tutorcluster.views.fnmeans import plot_class_hierarchy
+
+    X, y = make_blobs(n_samples=400, centers=4, cluster_std=1.4, random_state=1)
+    figure, pnns = plot_class_hierarchy(X, y, levels=(1, 2), aggregates=("sum", "weighted"),
+                                        resolution=30)
+    assert len(figure.axes) == 4 and set(pnns) == {("sum", 1), ("sum", 2), ("weighted", 1), ("weighted", 2)}
+    # One radius for every panel, and the centres are those of each level.
+    assert len({pnn.sigma_ for pnn in pnns.values()}) == 1
+    np.testing.assert_array_equal(pnns["sum", 2].centres_, pnns["weighted", 2].centres_)
+    assert len(pnns["sum", 2].centres_) < len(pnns["sum", 1].centres_)
+    assert "N_L = 2" in figure.axes[1].get_title()

@@ -20,7 +20,7 @@ up to 60 clusters.
 
 import numpy as np
 from matplotlib import colormaps
-from matplotlib.collections import LineCollection
+from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.colors import ListedColormap, hsv_to_rgb
 from matplotlib.figure import Figure
 
@@ -93,14 +93,15 @@ class FNMeansView(View):
         self.ax_links.scatter(xy[:, 0], xy[:, 1], s=5, c="0.85", linewidths=0, zorder=1)
         self.mutual = LineCollection([], colors="black", linewidths=4, alpha=0.35, zorder=2)
         self.ax_links.add_collection(self.mutual)
-        # A quiver has a fixed number of arrows: make as many as the largest
-        # level has items, and mask the unused ones.
-        self.n_arrows = max((len(s.points) for s in self.history), default=1)
-        zeros = np.zeros(self.n_arrows)
-        self.arrows = self.ax_links.quiver(zeros, zeros, zeros, zeros, angles="xy",
-                                           scale_units="xy", scale=1, width=0.004,
-                                           headwidth=4, headlength=5, headaxislength=4.5,
-                                           zorder=3)
+        # Arrows as two collections whose contents change per frame: a line per
+        # arrow and a small triangle for its head (cheaper to draw than a quiver
+        # sized for the largest level with the unused arrows masked).
+        self.arrows = LineCollection([], linewidths=0.8, zorder=3)
+        self.heads = PolyCollection([], linewidths=0, zorder=3)
+        self.ax_links.add_collection(self.arrows)
+        self.ax_links.add_collection(self.heads)
+        (x0, x1) = self.ax_links.get_xlim()
+        self.head_size = 0.012 * (x1 - x0)
         self.items = self.ax_links.scatter([], [], s=[], edgecolors="black", linewidths=0.5,
                                            zorder=4)
         self.links_title = self.ax_links.set_title("", fontsize=10)
@@ -124,17 +125,18 @@ class FNMeansView(View):
         self.items.set_offsets(items)
         self.items.set_sizes(self._areas(snapshot.weights))
         self.items.set_facecolor(colors)
-        offsets = np.zeros((self.n_arrows, 2))
-        offsets[:n_items] = items
-        hidden = np.arange(self.n_arrows) >= n_items
-        u = np.ma.masked_array(np.zeros(self.n_arrows), mask=hidden)
-        v = np.ma.masked_array(np.zeros(self.n_arrows), mask=hidden)
-        u[:n_items], v[:n_items] = (targets - items).T
-        self.arrows.set_offsets(offsets)
-        self.arrows.set_UVC(u, v)
-        arrow_colors = np.tile(PALETTE[0], (self.n_arrows, 1))
-        arrow_colors[:n_items] = colors
-        self.arrows.set_facecolor(arrow_colors)
+        # Each head is a triangle whose tip stops just short of the target item.
+        vector = targets - items
+        length = np.linalg.norm(vector, axis=1, keepdims=True)
+        unit = np.divide(vector, length, out=np.zeros_like(vector), where=length > 0)
+        normal = unit[:, ::-1] * [-1, 1]
+        head = np.minimum(self.head_size, 0.45 * length)
+        tip = targets - unit * np.minimum(0.4 * self.head_size, 0.1 * length)
+        base = tip - unit * head
+        self.arrows.set_segments(np.stack([items, base], axis=1))
+        self.arrows.set_color(colors)
+        self.heads.set_verts(np.stack([tip, base + 0.5 * head * normal, base - 0.5 * head * normal], axis=1))
+        self.heads.set_facecolor(colors)
         pairs = np.flatnonzero(snapshot.mutual & (np.arange(n_items) < snapshot.kappa))
         self.mutual.set_segments(np.stack([items[pairs], targets[pairs]], axis=1))
         self.links_title.set_text(
