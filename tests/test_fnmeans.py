@@ -592,3 +592,27 @@ def test_class_hierarchy_figure_shows_every_level_and_aggregate():
     np.testing.assert_array_equal(pnns["sum", 2].centres_, pnns["weighted", 2].centres_)
     assert len(pnns["sum", 2].centres_) < len(pnns["sum", 1].centres_)
     assert "N_L = 2" in figure.axes[1].get_title()
+
+
+def test_class_hierarchy_holds_the_pnns_centres_level_by_level():
+    from tutorcluster.fnmeans import ClassHierarchySnapshot, class_hierarchy
+    from tutorcluster.views.fnmeans import ClassHierarchyView
+
+    X, y = make_blobs(n_samples=400, centers=4, cluster_std=1.4, random_state=1)
+    history = class_hierarchy(X, y)
+    assert len(history) >= 3 and all(isinstance(s, ClassHierarchySnapshot) for s in history)
+    for snapshot in history:
+        pnn = PNN(clusterer=FNMeans(max_level=snapshot.iteration)).fit(X, y)
+        np.testing.assert_array_equal(snapshot.centers, pnn.centres_)
+        np.testing.assert_array_equal(snapshot.sizes, pnn.centre_sizes_)
+        assert snapshot.sigma == pnn.sigma_
+        # Every training vector belongs to a centre of its own class.
+        np.testing.assert_array_equal(snapshot.centre_classes[snapshot.labels], snapshot.classes)
+    player = tc.scrub([history, class_hierarchy(X, y, aggregate="weighted")], X)
+    views = player.stage.views
+    assert all(isinstance(v, ClassHierarchyView) for v in views)
+    for frame in range(len(history)):
+        player.show(frame)
+        assert len(views[0].centres.get_offsets()) == len(history[frame].centers)
+    # The sum and the weighted aggregate draw different regions at level 2.
+    assert not np.array_equal(views[0].regions[1], views[1].regions[1])

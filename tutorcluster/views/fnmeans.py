@@ -355,3 +355,57 @@ def plot_class_hierarchy(X, y, *, levels=(1, 2, 3), aggregates=("sum", "weighted
             ax.set_title(f'{aggregate}, N_L = {level}: centres {pnn.n_centres_.tolist()}\n'
                          f"training accuracy {pnn.score(X, y):.1%}", fontsize=9)
     return figure, pnns
+
+
+class ClassHierarchyView(View):
+    """A PNN's class-wise FN-means centres at level ``N_L``, over its decision regions.
+
+    The plane is coloured by the class a PNN with this level's centres
+    predicts (regions computed once per level in ``setup``, so a frame only
+    swaps an image); training vectors are coloured by class, and each centre
+    is drawn with area proportional to the vectors behind it.
+    """
+
+    figsize = (5.6, 5.0)
+    resolution = 120
+
+    def setup(self):
+        from scipy.special import logsumexp
+
+        from ..distances import squared_distances
+
+        self.ax = self.figure.subplots()
+        self.data_axes(self.ax)
+        (x0, x1), (y0, y1) = self.ax.get_xlim(), self.ax.get_ylim()
+        gx, gy = np.meshgrid(np.linspace(x0, x1, self.resolution), np.linspace(y0, y1, self.resolution))
+        grid = np.column_stack([gx.ravel(), gy.ravel()])
+        n_classes = int(max(s.centre_classes.max() for s in self.history)) + 1
+        light = PALETTE[np.arange(n_classes) % len(PALETTE)] * [1, 1, 1, 0.25]
+        self.regions = []
+        for s in self.history:
+            log_h = -squared_distances(grid, np.asarray(s.centers, dtype=float)) / s.sigma ** 2
+            if s.aggregate == "weighted":
+                log_h = log_h + np.log(s.sizes)
+            scores = np.column_stack([logsumexp(log_h[:, s.centre_classes == j], axis=1)
+                                      for j in range(n_classes)])
+            if s.aggregate == "mean":
+                scores -= np.log(s.n_centres)
+            self.regions.append(light[scores.argmax(axis=1)].reshape(gx.shape + (4,)))
+        self.image = self.ax.imshow(self.regions[0], origin="lower", extent=(x0, x1, y0, y1),
+                                    aspect="auto", interpolation="nearest", zorder=0)
+        xy = self.project(self.X)
+        classes = self.history[0].classes
+        self.ax.scatter(xy[:, 0], xy[:, 1], s=7, linewidths=0, zorder=1,
+                        c=PALETTE[classes % len(PALETTE)])
+        self.centres = self.ax.scatter([], [], s=[], edgecolors="black", linewidths=1.0, zorder=3)
+        largest = max(int(np.max(s.sizes)) for s in self.history)
+        self.area_per_point = _LARGEST_AREA / max(largest, 1)
+        self.heading = self.ax.set_title("", fontsize=10)
+
+    def draw(self, snapshot, frame):
+        self.image.set_data(self.regions[frame])
+        self.centres.set_offsets(self.project(snapshot.centers))
+        self.centres.set_sizes(np.maximum(self.area_per_point * snapshot.sizes, _SMALLEST_AREA))
+        self.centres.set_facecolor(PALETTE[snapshot.centre_classes % len(PALETTE)])
+        self.heading.set_text(f"N_L = {snapshot.iteration}, {snapshot.aggregate}: centres per class "
+                              f"{snapshot.n_centres.tolist()}")
