@@ -1,4 +1,6 @@
-"""Tests of FN-means and the PNN (Hoya 2022; spec ``fnmeans.md``)."""
+"""Tests of FN-means and the PNN (Hoya 2022; notebook ``04-fnmeans-pnn.ipynb``)."""
+
+import pickle
 
 import numpy as np
 import pytest
@@ -11,13 +13,15 @@ from sklearn.neighbors import NearestNeighbors
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import tutorcluster as tc
+from tutorcluster.distances import (distance_scale, max_pairwise_distance, near_first_neighbours,
+                                    tie_tolerance)
 from tutorcluster.fnmeans import (FNMeans, FNMeansSnapshot, PNN, first_neighbour_clusters,
-                                  first_neighbours, max_distance)
+                                  first_neighbours)
 from tutorcluster.testing import check_snapshot_protocol
 from tutorcluster.views.fnmeans import (FNMeansView, draw_first_neighbour_graph, graph_layout,
                                         plot_centre_images, plot_decision_regions)
 
-# The paper's Eq. 5, 1-based, and its two clusters (Sec. 1.2).
+# The paper's Eq. 5, 1-based, and its two clusters (paper Sec. 2.2, Fig. 1).
 PAPER_S_FN = [2, 5, 2, 3, 9, 5, 14, 7, 11, 5, 1, 10, 8, 8]
 PAPER_C1 = {1, 2, 3, 4, 5, 6, 9, 10, 11, 12}
 PAPER_C2 = {7, 8, 13, 14}
@@ -92,7 +96,7 @@ def test_paper_eq5_example_gives_the_papers_two_clusters():
 
 def test_first_neighbours_match_sklearn_and_brute_force_away_from_ties():
     X = np.random.default_rng(0).normal(size=(400, 5))
-    kappa, distance = first_neighbours(X, block_size=37)
+    kappa, distance = first_neighbours(X, algorithm="brute")
     nn_distance, nn_index = NearestNeighbors(n_neighbors=2).fit(X).kneighbors(X)
     np.testing.assert_array_equal(kappa, nn_index[:, 1])
     np.testing.assert_allclose(distance, nn_distance[:, 1], rtol=1e-12)
@@ -107,23 +111,51 @@ def test_ties_go_to_the_lowest_index(name, scale):
     # exact answer can be computed in integers.
     X, _ = tc.datasets.load(name)
     exact, n_tied = brute_force_first_neighbours(np.round(X * scale))
-    assert n_tied == {"iris": 17, "digits": 18}[name]  # the counts of spec Sec. 5.1
-    kappa, _ = first_neighbours(X)
-    np.testing.assert_array_equal(kappa, exact)
+    assert n_tied == {"iris": 17, "digits": 18}[name]  # the counts the notebook quotes
+    for algorithm in ("auto", "kd_tree", "brute", "exact"):
+        kappa, _ = first_neighbours(X, algorithm=algorithm)
+        np.testing.assert_array_equal(kappa, exact, err_msg=algorithm)
     if name == "iris":
         # Rounding turns iris's decimal ties into near-ties: a plain argmin
-        # (tie_rtol=0) then misses the lowest index on some rows (spec Sec. 5.1).
-        plain, _ = first_neighbours(X, tie_rtol=0)
+        # (tie_rtol=0) then misses the lowest index on some rows.
+        plain, _ = first_neighbours(X, tie_rtol=0, algorithm="exact")
         assert np.sum(plain != exact) > 0
 
 
-def test_blocking_and_float32_do_not_change_the_neighbours():
-    X = np.random.default_rng(1).normal(size=(500, 20))
-    reference, _ = first_neighbours(X)
-    for block_size in (1, 7, 499, 5000):
-        np.testing.assert_array_equal(first_neighbours(X, block_size=block_size)[0], reference)
-    np.testing.assert_array_equal(first_neighbours(X, dtype="float32")[0], reference)
-    np.testing.assert_array_equal(first_neighbours(X, dtype=np.float32)[0], reference)
+@pytest.mark.parametrize("n_features", [2, 20])
+def test_every_search_and_block_size_gives_the_readable_answer(n_features):
+    X = np.random.default_rng(1).normal(size=(500, n_features))
+    X = np.vstack([X, X[:40], np.round(X[40:90], 1)])          # duplicates and near-duplicates
+    tol = tie_tolerance(X, 1e-12)
+    reference = near_first_neighbours(X, tol=tol, algorithm="exact")
+    for algorithm in ("kd_tree", "brute"):
+        for budget in (None, 4 * 37 ** 2, 4 * 600 ** 2, 8):    # blocks of 37 rows, 600, one row
+            found = near_first_neighbours(X, tol=tol, algorithm=algorithm, budget=budget)
+            for a, b in zip(found[:2], reference[:2]):
+                np.testing.assert_array_equal(a, b, err_msg=f"{algorithm}, budget {budget}")
+            np.testing.assert_array_equal(found[2], reference[2])
+
+
+@pytest.mark.parametrize("offset", [1e4, 1e5, 1e6])
+@pytest.mark.parametrize("algorithm", ["kd_tree", "brute", "exact"])
+def test_first_neighbours_do_not_move_with_the_data(offset, algorithm):
+    # Before the shared first-neighbour search, 1000 Gaussian 2-D points moved
+    # by 1e4 got 55 wrong first neighbours (tie tolerance relative to |x|^2
+    # and an uncentred expansion), by 1e5 827, and by 1e6 no level at all.
+    X = np.random.default_rng(0).normal(size=(1000, 2))
+    kappa, distance = first_neighbours(X, algorithm=algorithm)
+    moved, moved_distance = first_neighbours(X + offset, algorithm=algorithm)
+    assert np.sum(moved != kappa) == 0
+    np.testing.assert_allclose(moved_distance, distance, rtol=1e-6)
+    model, shifted = FNMeans().fit(X), FNMeans(algorithm=algorithm).fit(X + offset)
+    assert shifted.n_levels_ == model.n_levels_ >= 3
+    np.testing.assert_array_equal(shifted.level_labels_, model.level_labels_)
+
+
+def test_the_tie_tolerance_is_relative_to_the_distance_scale():
+    X = np.random.default_rng(2).normal(size=(50, 3))
+    assert distance_scale(X + 1e6) == pytest.approx(distance_scale(X), rel=1e-6)
+    assert tie_tolerance(10 * X, 1e-12) == pytest.approx(100 * tie_tolerance(X, 1e-12))
 
 
 def test_duplicates_are_first_neighbours_of_each_other():
@@ -133,11 +165,19 @@ def test_duplicates_are_first_neighbours_of_each_other():
     assert distance[0] == 0 and distance[1] == 0
 
 
-def test_max_distance_is_the_largest_pairwise_distance(blobs):
-    assert max_distance(blobs, block_size=13) == pytest.approx(pdist(blobs).max(), rel=1e-12)
+@pytest.mark.parametrize("n_features", [1, 2, 5, 40])
+def test_max_pairwise_distance_is_the_largest_pairwise_distance(n_features):
+    X = np.random.default_rng(n_features).normal(size=(300, n_features))
+    for data in (X, X + 1e6, np.zeros((4, n_features)), X[:2]):
+        for budget in (None, 4 * 50 ** 2):
+            assert max_pairwise_distance(data, budget=budget) == pytest.approx(
+                pdist(data).max(), rel=1e-9, abs=1e-9)
+    line = np.column_stack([np.arange(10.0), 2 * np.arange(10.0)])   # a degenerate 2-D hull
+    assert max_pairwise_distance(line) == pytest.approx(pdist(line).max())
+    assert max_pairwise_distance(X[:1]) == 0.0
 
 
-# --- FN-means: the spec's invariants -----------------------------------------
+# --- FN-means: the hierarchy's invariants --------------------------------------
 
 def random_data(seed):
     rng = np.random.default_rng(seed)
@@ -220,7 +260,7 @@ def test_max_level_cuts_the_same_hierarchy(blobs):
     np.testing.assert_array_equal(cut.centres(1), full.centres(1))
     with pytest.raises(ValueError, match="fit with max_level >= 3"):
         cut.centres(3)
-    # A hierarchy that ends before N_L gives its coarsest means (spec Sec. 5.8).
+    # A hierarchy that ends before N_L gives its coarsest means.
     np.testing.assert_array_equal(full.centres(50), full.cluster_centers_)
     centres, sizes = full.centres(2, return_sizes=True)
     assert sizes.sum() == len(blobs) and len(centres) == len(sizes)
@@ -232,7 +272,7 @@ def test_snapshot_protocol(blobs):
         attributes={"sizes": "cluster_sizes_", "n_clusters": "n_clusters_"})
     assert all(isinstance(s, FNMeansSnapshot) for s in model.history_)
     assert "top of the hierarchy" in model.history_[-1].caption
-    check_snapshot_protocol(FNMeans(max_level=1, block_size=50), blobs)
+    check_snapshot_protocol(FNMeans(max_level=1, algorithm="brute"), blobs)
 
 
 def test_level_one_is_the_top_for_two_or_three_samples():
@@ -259,11 +299,27 @@ def test_identical_points_form_one_cluster_at_level_one():
     np.testing.assert_array_equal(model.centres(1), X[:1])
 
 
-def test_float32_search_gives_the_same_hierarchy(blobs):
-    a = FNMeans().fit(blobs)
-    b = FNMeans(dtype="float32").fit(blobs)
-    np.testing.assert_array_equal(a.level_labels_, b.level_labels_)
-    assert b.cluster_centers_.dtype == np.float64
+def test_every_search_gives_the_same_hierarchy(blobs):
+    a = FNMeans(algorithm="exact").fit(blobs)
+    for algorithm in ("auto", "kd_tree", "brute"):
+        b = FNMeans(algorithm=algorithm).fit(blobs)
+        np.testing.assert_array_equal(a.level_labels_, b.level_labels_)
+        assert b.cluster_centers_.dtype == np.float64
+
+
+def test_history_is_built_only_for_the_kept_levels(blobs, monkeypatch):
+    built = []
+    original = FNMeansSnapshot.__post_init__
+    monkeypatch.setattr(FNMeansSnapshot, "__post_init__",
+                        lambda self: (built.append(self.iteration), original(self))[1])
+    model = FNMeans(record_every=0).fit(blobs)
+    assert built == [model.n_levels_] and len(model.history_) == 1
+
+
+def test_predict_is_the_nearest_centre_of_the_deepest_level(blobs):
+    model = FNMeans(max_level=2).fit(blobs)
+    D = ((blobs[:, None] - model.cluster_centers_[None]) ** 2).sum(axis=2)
+    np.testing.assert_array_equal(model.predict(blobs), D.argmin(axis=1))
 
 
 @pytest.mark.parametrize("X, message", [
@@ -281,9 +337,8 @@ def test_bad_data(X, message):
     ({"max_level": 0}, "max_level must be >= 1"),
     ({"max_level": 1.5}, "max_level must be an integer"),
     ({"tie_rtol": -1.0}, "tie_rtol must be >= 0"),
-    ({"block_size": 0}, "block_size must be >= 1"),
-    ({"dtype": "int8"}, "dtype must be one of"),
-    ({"dtype": 5}, "dtype must be one of"),
+    ({"algorithm": "ball_tree"}, "algorithm must be one of"),
+    ({"algorithm": 5}, "algorithm must be one of"),
 ])
 def test_bad_parameters(blobs, params, message):
     with pytest.raises(ValueError, match=message):
@@ -319,7 +374,32 @@ def test_sigma_follows_eq8(blobs):
     pnn = PNN(beta=0.5).fit(blobs, y)
     assert pnn.d_max_ == pytest.approx(pdist(blobs).max())
     assert pnn.sigma_ == pytest.approx(0.5 * pdist(blobs).max() / 2)
-    assert PNN(sigma=0.3).fit(blobs, y).sigma_ == 0.3
+    given = PNN(sigma=0.3).fit(blobs, y)
+    assert given.sigma_ == 0.3 and given.d_max_ is None   # not needed, so not computed
+
+
+def test_pnn_refuses_data_whose_distances_overflow(blobs):
+    # max(0.0, nan) is 0.0: at 1e300 the PNN used to say "all training
+    # vectors coincide (d_max = 0)". The scale guard names the real problem.
+    y = np.arange(len(blobs)) % 2
+    with pytest.raises(ValueError, match="overflow float64.*Standardise X first"):
+        PNN().fit(blobs * 1e300, y)
+    with pytest.raises(ValueError, match="underflow"):
+        PNN().fit(blobs * 1e-300, y)
+
+
+def test_a_fitted_pnn_keeps_no_histories_unless_asked(digits_split):
+    # With every class clusterer's history the FN-means PNN pickled larger
+    # than the full PNN (127 MiB against 60 MiB at 10k x 784).
+    X_train, _, y_train, _ = digits_split
+    full = len(pickle.dumps(PNN().fit(X_train, y_train)))
+    small = PNN(clusterer=FNMeans(max_level=1)).fit(X_train, y_train)
+    kept = PNN(clusterer=FNMeans(max_level=1), keep_histories=True).fit(X_train, y_train)
+    assert all(c.history_ == () for c in small.clusterers_.values())
+    assert all(len(c.history_) == 1 for c in kept.clusterers_.values())
+    assert len(pickle.dumps(small)) < full < len(pickle.dumps(kept))
+    np.testing.assert_array_equal(small.centres_, kept.centres_)
+    assert tc.PNN(keep_histories=True).fit(X_train[:50], y_train[:50]).clusterers_ == {}
 
 
 def test_far_queries_never_give_nan():
@@ -372,7 +452,7 @@ def test_centres_come_from_the_clusterer_class_by_class(digits_split):
     np.testing.assert_array_equal(matched.n_centres_, pnn.n_centres_)
 
 
-def test_digits_accuracy_and_size_match_the_spec_reference(digits_split):
+def test_digits_accuracy_and_size_match_the_notebook(digits_split):
     X_train, X_test, y_train, y_test = digits_split
     full = PNN().fit(X_train, y_train)
     assert len(full.centres_) == len(X_train) == 1257
@@ -410,7 +490,7 @@ def test_identical_training_vectors_need_an_explicit_sigma():
     ({"aggregate": "max"}, "aggregate must be one of"),
     ({"clusterer": "kmeans"}, "clusterer must be None, an estimator or a dict"),
     ({"clusterer": {0: FNMeans()}}, "no entry for class 1"),
-    ({"block_size": 0}, "block_size must be >= 1"),
+    ({"keep_histories": "yes"}, "keep_histories must be True or False"),
 ])
 def test_pnn_bad_parameters(blobs, params, message):
     y = np.arange(len(blobs)) % 2
@@ -433,7 +513,7 @@ def test_pnn_bad_data(blobs):
 # --- scikit-learn's checks -------------------------------------------------
 
 @parametrize_with_checks(
-    [FNMeans(), FNMeans(max_level=2, dtype="float32"), PNN(),
+    [FNMeans(), FNMeans(max_level=2, algorithm="brute"), PNN(),
      PNN(clusterer=FNMeans(max_level=1), aggregate="weighted")],
 )
 def test_sklearn_compatible(estimator, check):
@@ -450,8 +530,8 @@ def test_view_draws_every_level(blobs):
     for frame, snapshot in enumerate(model.history_):
         player.show(frame)
         assert len(player.picture.value) > 1000
-        hidden = np.ma.getmaskarray(np.ma.array(view.arrows.U, mask=view.arrows.Umask))
-        assert np.sum(~hidden) == len(snapshot.points)
+        assert len(view.arrows.get_segments()) == len(snapshot.points)
+        assert len(view.heads.get_paths()) == len(snapshot.points)
         assert len(view.mutual.get_segments()) == snapshot.n_clusters
         assert len(view.means.get_offsets()) == snapshot.n_clusters
 
@@ -481,3 +561,58 @@ def test_pnn_pictures(digits_split):
     figure = plot_centre_images(PNN(clusterer=FNMeans(max_level=2)).fit(X_train, y_train),
                                 max_per_class=5)
     assert len(figure.axes) == 10 * 5
+
+
+def test_levels_with_more_than_twenty_clusters_get_distinct_colours():
+    from tutorcluster.views.fnmeans import cluster_colors
+
+    for n_clusters in (20, 25, 60):
+        colours = cluster_colors(np.arange(n_clusters), n_clusters)
+        assert len(np.unique(colours.round(6), axis=0)) == n_clusters
+    many = cluster_colors(np.arange(200), 200)
+    assert many.shape == (200, 4) and np.all((many >= 0) & (many <= 1))
+    X, _ = make_blobs(n_samples=300, centers=4, cluster_std=1.0, random_state=0)
+    model = FNMeans().fit(X)
+    assert model.history_[0].n_clusters > 20       # the notebook's player: 25 clusters at level 1
+    view = tc.scrub(model, X).stage.views[0]
+    view.draw(model.history_[0], 0)
+    means = view.means.get_facecolor()
+    assert len(np.unique(means.round(6), axis=0)) == model.history_[0].n_clusters
+
+
+def test_class_hierarchy_figure_shows_every_level_and_aggregate():
+    from tutorcluster.views.fnmeans import plot_class_hierarchy
+
+    X, y = make_blobs(n_samples=400, centers=4, cluster_std=1.4, random_state=1)
+    figure, pnns = plot_class_hierarchy(X, y, levels=(1, 2), aggregates=("sum", "weighted"),
+                                        resolution=30)
+    assert len(figure.axes) == 4 and set(pnns) == {("sum", 1), ("sum", 2), ("weighted", 1), ("weighted", 2)}
+    # One radius for every panel, and the centres are those of each level.
+    assert len({pnn.sigma_ for pnn in pnns.values()}) == 1
+    np.testing.assert_array_equal(pnns["sum", 2].centres_, pnns["weighted", 2].centres_)
+    assert len(pnns["sum", 2].centres_) < len(pnns["sum", 1].centres_)
+    assert "N_L = 2" in figure.axes[1].get_title()
+
+
+def test_class_hierarchy_holds_the_pnns_centres_level_by_level():
+    from tutorcluster.fnmeans import ClassHierarchySnapshot, class_hierarchy
+    from tutorcluster.views.fnmeans import ClassHierarchyView
+
+    X, y = make_blobs(n_samples=400, centers=4, cluster_std=1.4, random_state=1)
+    history = class_hierarchy(X, y)
+    assert len(history) >= 3 and all(isinstance(s, ClassHierarchySnapshot) for s in history)
+    for snapshot in history:
+        pnn = PNN(clusterer=FNMeans(max_level=snapshot.iteration)).fit(X, y)
+        np.testing.assert_array_equal(snapshot.centers, pnn.centres_)
+        np.testing.assert_array_equal(snapshot.sizes, pnn.centre_sizes_)
+        assert snapshot.sigma == pnn.sigma_
+        # Every training vector belongs to a centre of its own class.
+        np.testing.assert_array_equal(snapshot.centre_classes[snapshot.labels], snapshot.classes)
+    player = tc.scrub([history, class_hierarchy(X, y, aggregate="weighted")], X)
+    views = player.stage.views
+    assert all(isinstance(v, ClassHierarchyView) for v in views)
+    for frame in range(len(history)):
+        player.show(frame)
+        assert len(views[0].centres.get_offsets()) == len(history[frame].centers)
+    # The sum and the weighted aggregate draw different regions at level 2.
+    assert not np.array_equal(views[0].regions[1], views[1].regions[1])

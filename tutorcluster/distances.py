@@ -233,3 +233,315 @@ class NearestCentreMixin(TransformerMixin):
         """
         X, centres = self._centres(X)
         return -float(nearest(X, centres)[1].sum())
+
+
+# --- first neighbours (FN-means helper) ---------------------------------------
+#
+# The first neighbour of a point is its nearest *other* point. FN-means (and
+# FINCH) need it for every point, exactly, and with a rule for ties. The
+# functions below return, for every row, *all* the other rows whose squared
+# distance is within a tolerance of the smallest one (the near-minimal
+# candidates), with exact float64 distances; the caller applies its own tie
+# rule on top (FN-means takes the lowest index). Three searches find them:
+#
+# * "kd_tree": scipy's cKDTree, in low dimension (a 100,000-point 2-D set in
+#   a fraction of a second);
+# * "brute": blocked float32 matrix products over the pairs of row blocks
+#   (i, j) with i <= j only (a distance block serves both its rows and its
+#   columns, which halves the work), then an exact float64 re-check of every
+#   row whose two best float32 distances are too close to tell apart;
+# * "exact": the readable reference, every distance squared term by term.
+#
+# All three work on the data moved to their mean, so translating the data
+# changes no answer; distances are computed from differences, never from the
+# expansion |x|^2 - 2 x.y + |y|^2, when they decide a candidate.
+
+#: Above this many features, "auto" uses the blocked search instead of a KD-tree.
+KD_TREE_MAX_FEATURES = 10
+
+_EPS32 = float(np.finfo(np.float32).eps)
+_EPS64 = float(np.finfo(np.float64).eps)
+
+
+def distance_scale(X):
+    """The squared size of a point set: the mean squared distance to its mean.
+
+    Unchanged by a translation of ``X``, and in the units of a squared
+    distance, so a tolerance ``rtol * distance_scale(X)`` means the same
+    thing wherever the data sit (a tolerance relative to ``|x|^2`` grows with
+    the offset and, at 1e6, swallows every real difference).
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+
+    Returns
+    -------
+    float
+    """
+    X = np.asarray(X, dtype=np.float64)
+    if len(X) == 0:
+        return 0.0
+    centred = X - X.mean(axis=0)
+    return float(np.einsum("ij,ij->", centred, centred) / len(X))
+
+
+def tie_tolerance(X, rtol):
+    """The absolute tolerance on squared distances for a relative ``rtol``: ``rtol * distance_scale(X)``."""
+    return float(rtol) * distance_scale(X)
+
+
+def pair_squared_distances(X, rows, cols, *, budget=None):
+    """Exact squared distances ``|X[rows[k]] - X[cols[k]]|^2`` for index pairs, term by term.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    rows, cols : ndarray of int, shape (n_pairs,)
+    budget : int, default=None
+        Bytes per block of difference vectors (:data:`BLOCK_BYTES`).
+
+    Returns
+    -------
+    ndarray of shape (n_pairs,)
+    """
+    out = np.empty(len(rows))
+    for block in row_blocks(len(rows), 8 * X.shape[1], budget):
+        difference = X[rows[block]] - X[cols[block]]
+        out[block] = np.einsum("ij,ij->i", difference, difference)
+    return out
+
+
+def _kd_tree_candidates(C, tol):
+    """Candidate first neighbours from a KD-tree: a superset of the near-minimal ones."""
+    from scipy.spatial import cKDTree
+
+    n = len(C)
+    tree = cKDTree(C)
+    k = min(4, n)
+    _, index = tree.query(C, k=k)
+    rows = np.repeat(np.arange(n), k)
+    cols = index.ravel()
+    other = cols != rows
+    d2 = np.full(n * k, np.inf)
+    d2[other] = pair_squared_distances(C, rows[other], cols[other])
+    d2 = d2.reshape(n, k)
+    smallest = d2.min(axis=1)
+    # The k returned neighbours are complete unless the k-th of them is still
+    # (nearly) as near as the nearest: then more ties may lie beyond it.
+    kth = d2[:, -1]
+    slack = (smallest + tol) * (1 + 1e-9) + 4 * C.shape[1] * _EPS64 * smallest
+    incomplete = np.flatnonzero((kth <= slack) & (k < n))
+    keep = other.reshape(n, k)
+    keep[incomplete] = False
+    rows_out, cols_out = [rows.reshape(n, k)[keep]], [index[keep]]
+    if incomplete.size:
+        radius = np.sqrt(slack[incomplete]) * (1 + 1e-9) + 1e-300
+        for i, found in zip(incomplete, tree.query_ball_point(C[incomplete], radius)):
+            found = np.asarray(found, dtype=np.intp)
+            found = found[found != i]
+            rows_out.append(np.full(len(found), i))
+            cols_out.append(found)
+    return np.concatenate(rows_out), np.concatenate(cols_out)
+
+
+def _two_smallest(D, axis):
+    """Per row (``axis=1``) or column (``axis=0``): the smallest value, its index, the second smallest."""
+    index = D.argmin(axis=axis)
+    if axis == 1:
+        picked = (np.arange(D.shape[0]), index)
+    else:
+        picked = (index, np.arange(D.shape[1]))
+    best = D[picked].copy()
+    D[picked] = np.inf
+    second = D.min(axis=axis)
+    D[picked] = best  # put it back: the same block serves the other side too
+    return best, index, second
+
+
+def _merge_two_smallest(state, where, best, index, second):
+    """Fold a block's two smallest values into the running ones of rows ``where``."""
+    old_best, old_index, old_second = state[0][where], state[1][where], state[2][where]
+    better = best < old_best
+    state[2][where] = np.where(better, np.minimum(old_best, second), np.minimum(old_second, best))
+    state[0][where] = np.where(better, best, old_best)
+    state[1][where] = np.where(better, index, old_index)
+
+
+def _blocked_candidates(C, tol, budget):
+    """Candidate first neighbours from a blocked float32 search with an exact re-check."""
+    n, d = C.shape
+    budget = BLOCK_BYTES if budget is None else budget
+    C32 = C.astype(np.float32)
+    sq32 = np.einsum("ij,ij->i", C32, C32)
+    norms = np.sqrt(np.einsum("ij,ij->i", C, C))
+    largest = float(norms.max())
+    # A bound on |float32 distance - exact distance| for row i and any j:
+    # rounding the data to float32 plus the (d + 2) roundings of the expansion.
+    margin = (d + 4) * _EPS32 * (norms + largest) ** 2
+    state = (np.full(n, np.inf), np.zeros(n, dtype=np.intp), np.full(n, np.inf))
+    step = max(1, int(np.sqrt(budget / 4)))
+    for a in range(0, n, step):
+        I = slice(a, min(a + step, n))
+        for b in range(a, n, step):
+            J = slice(b, min(b + step, n))
+            D = C32[I] @ C32[J].T
+            D *= -2.0
+            D += sq32[I, None]
+            D += sq32[None, J]
+            if a == b:
+                np.fill_diagonal(D, np.inf)
+            best, index, second = _two_smallest(D, axis=1)
+            _merge_two_smallest(state, I, best.astype(np.float64), index + b, second.astype(np.float64))
+            if a != b:  # the same block, read by columns, serves the rows of J
+                best, index, second = _two_smallest(D, axis=0)
+                _merge_two_smallest(state, J, best.astype(np.float64), index + a,
+                                    second.astype(np.float64))
+    best, index, second = state
+    # A row is settled when its float32 runner-up is provably farther than
+    # the tolerance from its float32 best: its best is then the only candidate.
+    unsettled = np.flatnonzero(second - best <= 2 * margin + tol)
+    settled = np.setdiff1d(np.arange(n), unsettled, assume_unique=True)
+    rows_out, cols_out = [settled], [index[settled]]
+    if unsettled.size:
+        # Re-check these rows against every column in float64: keep all
+        # columns within the float64 rounding bound of the row's minimum.
+        margin64 = (d + 4) * _EPS64 * (norms[unsettled] + largest) ** 2
+        for block in row_blocks(len(unsettled), 8 * n, budget):
+            rows = unsettled[block]
+            D = squared_distances(C[rows], C, origin=np.zeros(d))
+            D[np.arange(len(rows)), rows] = np.inf
+            limit = D.min(axis=1) + 2 * margin64[block] + tol
+            r, c = np.nonzero(D <= limit[:, None])
+            rows_out.append(rows[r])
+            cols_out.append(c)
+    return np.concatenate(rows_out), np.concatenate(cols_out)
+
+
+def _exact_candidates(C, tol, budget):
+    """The readable reference: every squared distance term by term, in row blocks."""
+    n, d = C.shape
+    rows_out, cols_out = [], []
+    for block in row_blocks(n, 8 * n * d, budget):
+        rows = np.arange(n)[block]
+        D = squared_distances_exact(C[rows], C)
+        D[np.arange(len(rows)), rows] = np.inf      # an item is not its own neighbour
+        r, c = np.nonzero(D <= D.min(axis=1, keepdims=True) + tol)
+        rows_out.append(rows[r])
+        cols_out.append(c)
+    return np.concatenate(rows_out), np.concatenate(cols_out)
+
+
+FIRST_NEIGHBOUR_ALGORITHMS = ("auto", "kd_tree", "brute", "exact")
+
+
+def near_first_neighbours(X, *, tol=0.0, algorithm="auto", budget=None):
+    """Every near-minimal other row of every row: the candidates for its first neighbour.
+
+    For row ``i`` the candidates are the rows ``j != i`` with
+    ``|x_i - x_j|^2 <= min_{k != i} |x_i - x_k|^2 + tol``, with the exact
+    (term by term, float64) squared distance. With ``tol=0`` they are the
+    exact minimisers (several only on exact ties).
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features), n_samples >= 2
+    tol : float, default=0.0
+        Absolute tolerance on squared distances (see :func:`tie_tolerance`).
+    algorithm : {"auto", "kd_tree", "brute", "exact"}, default="auto"
+        The search (see the comment above this block); "auto" takes
+        "kd_tree" up to :data:`KD_TREE_MAX_FEATURES` features, else "brute".
+        All give the same answer.
+    budget : int, default=None
+        Bytes per temporary block (:data:`BLOCK_BYTES`).
+
+    Returns
+    -------
+    rows, cols : ndarray of int, shape (n_candidates,)
+        The pairs ``(i, j)``, sorted by ``i`` then ``j``; every row appears.
+    squared_distance : ndarray of shape (n_candidates,)
+        Their exact squared distances.
+    """
+    X = np.asarray(X, dtype=np.float64)
+    n, d = X.shape
+    if algorithm == "auto":
+        algorithm = "kd_tree" if d <= KD_TREE_MAX_FEATURES else "brute"
+    C = X - X.mean(axis=0)
+    if algorithm == "kd_tree":
+        rows, cols = _kd_tree_candidates(C, tol)
+    elif algorithm == "brute":
+        rows, cols = _blocked_candidates(C, tol, budget)
+    elif algorithm == "exact":
+        rows, cols = _exact_candidates(C, tol, budget)
+    else:
+        raise ValueError(f"algorithm must be one of {list(FIRST_NEIGHBOUR_ALGORITHMS)}, got {algorithm!r}.")
+    order = np.lexsort((cols, rows))
+    rows, cols = rows[order], cols[order]
+    d2 = pair_squared_distances(C, rows, cols, budget=budget)
+    # The final filter, on exact distances: within tol of the row's minimum.
+    smallest = np.full(n, np.inf)
+    np.minimum.at(smallest, rows, d2)
+    keep = d2 <= smallest[rows] + tol
+    return rows[keep], cols[keep], d2[keep]
+
+
+def max_pairwise_distance(X, *, budget=None):
+    """The largest Euclidean distance between two rows of ``X`` (0 for fewer than two rows).
+
+    In two dimensions the farthest pair lies on the convex hull, so only the
+    hull's vertices are compared. Otherwise a blocked float32 pass over the
+    upper triangle of pairs finds the rows that may hold the maximum, and
+    those rows are re-checked exactly in float64. Shift-safe: the data are
+    moved to their mean first.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    budget : int, default=None
+        Bytes per temporary block (:data:`BLOCK_BYTES`).
+
+    Returns
+    -------
+    float
+    """
+    X = np.asarray(X, dtype=np.float64)
+    n, d = X.shape
+    if n < 2:
+        return 0.0
+    C = X - X.mean(axis=0)
+    if d == 1:
+        return float(C.max() - C.min())
+    if d == 2 and n > 3:
+        from scipy.spatial import ConvexHull, QhullError
+
+        try:
+            hull = C[ConvexHull(C).vertices]
+        except QhullError:  # all points on a line: fall through to the general pass
+            pass
+        else:
+            largest = max(float(squared_distances_exact(hull[rows], hull).max())
+                          for rows in row_blocks(len(hull), 16 * len(hull), budget))
+            return float(np.sqrt(largest))
+    budget = BLOCK_BYTES if budget is None else budget
+    C32 = C.astype(np.float32)
+    sq32 = np.einsum("ij,ij->i", C32, C32)
+    norms = np.sqrt(np.einsum("ij,ij->i", C, C))
+    margin = (d + 4) * _EPS32 * (norms + norms.max()) ** 2
+    row_max = np.full(n, -np.inf)
+    step = max(1, int(np.sqrt(budget / 4)))
+    for a in range(0, n, step):
+        I = slice(a, min(a + step, n))
+        for b in range(a, n, step):
+            J = slice(b, min(b + step, n))
+            D = C32[I] @ C32[J].T
+            D *= -2.0
+            D += sq32[I, None]
+            D += sq32[None, J]
+            row_max[I] = np.maximum(row_max[I], D.max(axis=1))
+            row_max[J] = np.maximum(row_max[J], D.max(axis=0))
+    # Only rows whose float32 maximum may reach the overall maximum can hold it.
+    suspects = np.flatnonzero(row_max + margin >= np.max(row_max - margin))
+    largest = 0.0
+    for block in row_blocks(len(suspects), 8 * n * d, budget):
+        largest = max(largest, float(squared_distances_exact(C[suspects[block]], C).max()))
+    return float(np.sqrt(largest))

@@ -28,6 +28,7 @@ Notebook: ``notebooks/04-fnmeans-pnn.ipynb``.
 """
 
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -37,50 +38,27 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._snapshots import Snapshot, SnapshotEstimator
-from ._validation import check_choice, check_int, check_real, check_X
-from .distances import squared_distances
-
-_DTYPES = {"float64": np.float64, "float32": np.float32}
-
-
-def _check_dtype(dtype):
-    """Accept "float64"/"float32" or the NumPy types; return the NumPy type."""
-    try:
-        name = dtype if isinstance(dtype, str) else np.dtype(dtype).name
-    except TypeError:
-        name = repr(dtype)
-    check_choice(name, "dtype", set(_DTYPES))
-    return _DTYPES[name]
+from ._validation import check_choice, check_int, check_real, check_scale
+from .distances import (FIRST_NEIGHBOUR_ALGORITHMS, NearestCentreMixin, max_pairwise_distance,
+                        near_first_neighbours, row_blocks, squared_distances, tie_tolerance)
 
 
-def _distance_blocks(V, block_size, dtype):
-    """Yield ``(rows, D2, sq)``: squared distances from a block of rows of ``V`` to all of ``V``.
-
-    ``D2 = |v_i|^2 - 2 v_i.v_j + |v_j|^2`` (one matrix product per block),
-    clamped at 0 because rounding can make a tiny distance negative (spec
-    Sec. 5.2: duplicates are at distance 0); ``sq`` holds the ``|v_j|^2``.
-    Memory is O(block_size x N).
-    """
-    V = np.asarray(V, dtype=dtype)
-    sq = np.einsum("ij,ij->i", V, V)
-    for start in range(0, len(V), block_size):
-        rows = np.arange(start, min(start + block_size, len(V)))
-        D2 = V[rows] @ V.T
-        D2 *= -2.0
-        D2 += sq[None, :]
-        D2 += sq[rows, None]
-        np.maximum(D2, 0.0, out=D2)
-        yield rows, D2, sq
-
-
-def first_neighbours(V, *, tie_rtol=1e-12, block_size=1024, dtype="float64"):
+def first_neighbours(V, *, tie_rtol=1e-12, algorithm="auto"):
     """The first neighbour of every row of ``V`` (Eq. 3), exactly.
 
-    ``kappa[i] = argmin_{j != i} ||v_i - v_j||``. Ties go to the **lowest
-    index**; because rounding turns exact decimal ties (1.1 vs 1.1) into
-    near-ties, ``j`` counts as tied with the minimum when
-    ``D2[i, j] <= min_j D2[i, :] + tie_rtol * (|v_i|^2 + |v_j|^2 + 1)``
-    (spec Sec. 5.1; the paper does not discuss ties).
+    ``kappa[i] = argmin_{j != i} ||v_i - v_j||``. The paper does not discuss
+    ties; the package gives them to the **lowest index** (the rule the proof
+    "every cycle is a mutual pair" needs, notebook section 3). Because
+    rounding turns exact decimal ties (1.1 against 1.1) into near-ties, ``j``
+    counts as tied with the minimum when its squared distance is within
+    ``tie_rtol * s`` of it, where ``s`` is the mean squared distance of the
+    items to their mean (:func:`~tutorcluster.distances.distance_scale`): a
+    tolerance in the units of the distances, so moving the data changes
+    nothing.
+
+    The search itself (:func:`~tutorcluster.distances.near_first_neighbours`)
+    returns every near-minimal candidate with its exact float64 distance;
+    the tie rule here is a filter on top of it.
 
     Parameters
     ----------
@@ -88,24 +66,19 @@ def first_neighbours(V, *, tie_rtol=1e-12, block_size=1024, dtype="float64"):
         The items (training vectors at level 1, cluster means after that).
         At least two rows.
     tie_rtol : float, default=1e-12
-        Relative tolerance of the tie rule; 0 gives a plain argmin (which
-        also takes the lowest index among exactly equal distances).
-    block_size : int, default=1024
-        Rows per block: memory stays O(block_size x n_items) (at most two
-        blocks of distances exist at once, 2 x 1024 x 10,000 x 8 bytes = 160 MiB
-        for 10,000 items in float64).
-    dtype : {"float64", "float32"}, default="float64"
-        Arithmetic of the search. float32 is about twice as fast; its
-        rounding (~1e-7 relative) is far above the default ``tie_rtol``, so
-        near-ties are then broken by rounding, as in FINCH.
+        Relative tolerance of the tie rule; 0 keeps only exact ties.
+    algorithm : {"auto", "kd_tree", "brute", "exact"}, default="auto"
+        How the candidates are found: a KD-tree (low dimension), a blocked
+        float32 search with an exact float64 re-check, or the readable
+        term-by-term search. All give the same first neighbours; "auto"
+        takes the KD-tree up to 10 features.
 
     Returns
     -------
     kappa : ndarray of shape (n_items,), int64
         The first neighbour of each item.
     distance : ndarray of shape (n_items,), float64
-        ``||v_i - v_kappa_i||``, recomputed from the difference vectors (exact,
-        not from the expansion above).
+        ``||v_i - v_kappa_i||``, from the difference vectors (exact).
 
     See Also
     --------
@@ -116,25 +89,12 @@ def first_neighbours(V, *, tie_rtol=1e-12, block_size=1024, dtype="float64"):
     if V.ndim != 2 or len(V) < 2:
         raise ValueError(f"first_neighbours needs at least 2 items in a 2-D array, got shape {V.shape}.")
     tie_rtol = check_real(tie_rtol, "tie_rtol", low=0)
-    block_size = check_int(block_size, "block_size", minimum=1)
-    dtype = _check_dtype(dtype)
-    kappa = np.empty(len(V), dtype=np.int64)
-    distance = np.empty(len(V))
-    for rows, D2, sq in _distance_blocks(V, block_size, dtype):
-        # Spec Sec. 5.3: an item is not its own first neighbour.
-        D2[np.arange(len(rows)), rows] = np.inf
-        nearest = D2.min(axis=1)
-        if tie_rtol > 0:
-            # The tie rule, rearranged so the only (block x N) temporaries are
-            # D2 itself and a boolean mask; argmax returns the first True, i.e.
-            # the lowest index among the (near-)minimisers.
-            D2 -= tie_rtol * sq[None, :]
-            tied = D2 <= (nearest + tie_rtol * (sq[rows] + 1.0))[:, None]
-            kappa[rows] = tied.argmax(axis=1)
-        else:
-            kappa[rows] = D2.argmin(axis=1)
-        distance[rows] = np.linalg.norm(V[rows] - V[kappa[rows]], axis=1)
-    return kappa, distance
+    check_choice(algorithm, "algorithm", set(FIRST_NEIGHBOUR_ALGORITHMS))
+    rows, cols, d2 = near_first_neighbours(V, tol=tie_tolerance(V, tie_rtol), algorithm=algorithm)
+    # The tie rule: candidates come sorted by row, then column, so the first
+    # candidate of each row is its lowest-index near-minimiser.
+    _, first = np.unique(rows, return_index=True)
+    return cols[first].astype(np.int64), np.sqrt(d2[first])
 
 
 def first_neighbour_clusters(kappa):
@@ -166,20 +126,6 @@ def first_neighbour_clusters(kappa):
     rank = np.empty(len(first), dtype=np.int64)
     rank[np.argsort(first)] = np.arange(len(first))
     return rank[components]
-
-
-def max_distance(X, *, block_size=1024):
-    """``d_max``: the largest Euclidean distance over all pairs of rows (Eq. 8).
-
-    A blocked O(N^2 d) pass, like :func:`first_neighbours` with max instead of
-    argmin; memory O(block_size x N).
-    """
-    X = np.asarray(X, dtype=np.float64)
-    block_size = check_int(block_size, "block_size", minimum=1)
-    largest = 0.0
-    for _, D2, _ in _distance_blocks(X, block_size, np.float64):
-        largest = max(largest, float(D2.max()))
-    return float(np.sqrt(largest))
 
 
 @dataclass(frozen=True, eq=False, kw_only=True)
@@ -231,7 +177,7 @@ class FNMeansSnapshot(Snapshot):
     view = "tutorcluster.views.fnmeans.FNMeansView"
 
 
-class FNMeans(ClusterMixin, SnapshotEstimator):
+class FNMeans(ClusterMixin, NearestCentreMixin, SnapshotEstimator):
     """First-neighbour means: FINCH's partitions with Hoya's instantaneous means.
 
     Level ``l`` (paper Sec. 2.2, steps 2-1 to 2-4): take the items ``V`` (the
@@ -248,10 +194,11 @@ class FNMeans(ClusterMixin, SnapshotEstimator):
     tie_rtol : float, default=1e-12
         Near-tie tolerance of the first-neighbour search (see
         :func:`first_neighbours`); 0 is a plain argmin.
-    block_size : int, default=1024
-        Rows per block of the first-neighbour search (memory O(block_size x N)).
-    dtype : {"float64", "float32"}, default="float64"
-        Arithmetic of the first-neighbour search; the means are always float64.
+    algorithm : {"auto", "kd_tree", "brute", "exact"}, default="auto"
+        The first-neighbour search (see :func:`first_neighbours`): a KD-tree
+        up to 10 features, else a blocked float32 search with an exact
+        float64 re-check; "exact" is the readable term-by-term search. The
+        hierarchy is the same whichever is used.
     record_every : int, default=1
         Keep every n-th snapshot in ``history_`` (0 keeps only the last).
 
@@ -284,6 +231,9 @@ class FNMeans(ClusterMixin, SnapshotEstimator):
     history_ : tuple of FNMeansSnapshot
         One snapshot per stored level.
 
+    ``predict`` / ``transform`` / ``score`` use the nearest of
+    ``cluster_centers_`` (the deepest stored level).
+
     Examples
     --------
     >>> import numpy as np
@@ -301,33 +251,28 @@ class FNMeans(ClusterMixin, SnapshotEstimator):
     sections "2. First neighbours" and "5. The algorithm and the package call".
     """
 
-    def __init__(self, max_level=None, *, tie_rtol=1e-12, block_size=1024, dtype="float64",
-                 record_every=1):
+    def __init__(self, max_level=None, *, tie_rtol=1e-12, algorithm="auto", record_every=1):
         self.max_level = max_level
         self.tie_rtol = tie_rtol
-        self.block_size = block_size
-        self.dtype = dtype
+        self.algorithm = algorithm
         self.record_every = record_every
 
     def _link(self, V):
         """Step 2-2 at one level: first neighbours and the graphs they form."""
-        kappa, fn_dist = first_neighbours(V, tie_rtol=self.tie_rtol, block_size=self.block_size,
-                                          dtype=self.dtype)
+        kappa, fn_dist = first_neighbours(V, tie_rtol=self.tie_rtol, algorithm=self.algorithm)
         return kappa, fn_dist, first_neighbour_clusters(kappa)
 
     def _iterate(self, X, y=None):
-        X = check_X(self, X)
         if self.max_level is not None:
             check_int(self.max_level, "max_level", minimum=1)
         check_real(self.tie_rtol, "tie_rtol", low=0)
-        check_int(self.block_size, "block_size", minimum=1)
-        _check_dtype(self.dtype)
+        check_choice(self.algorithm, "algorithm", set(FIRST_NEIGHBOUR_ALGORITHMS))
         n = len(X)
 
         means, labels, sizes = [], [], []
         V, weights, point_labels, level = X, np.ones(n), np.arange(n), 1
         linked = self._link(V) if n > 1 else None
-        self.first_neighbours_ = linked[0].copy() if n > 1 else np.full(n, -1, dtype=np.int64)
+        first = linked[0].copy() if n > 1 else np.full(n, -1, dtype=np.int64)
         # Step 2-3: when the arrows form a single graph the top is reached;
         # that level is not stored, so every stored level has >= 2 clusters.
         while linked is not None and linked[2].max() > 0:
@@ -350,7 +295,9 @@ class FNMeans(ClusterMixin, SnapshotEstimator):
             linked = self._link(cluster_means) if deeper else None
             is_top = linked is not None and linked[2].max() == 0
             mutual = kappa[kappa] == np.arange(len(V))
-            yield FNMeansSnapshot(
+            # A lazy frame: built (and its arrays copied) only if the history keeps it.
+            yield partial(
+                FNMeansSnapshot,
                 iteration=level, centers=cluster_means, labels=point_labels, points=V,
                 weights=weights, kappa=kappa, fn_dist=fn_dist,
                 edges=np.column_stack([np.arange(len(V)), kappa]), mutual=mutual,
@@ -365,27 +312,31 @@ class FNMeans(ClusterMixin, SnapshotEstimator):
             )
             V, weights, level = cluster_means, cluster_sizes.astype(np.float64), level + 1
 
-        self.n_levels_ = len(means)
-        self.reached_top_ = linked is not None or n == 1
-        self.level_means_ = tuple(means)
-        self.level_sizes_ = tuple(sizes)
-        self.level_labels_ = np.array(labels, dtype=np.int64).reshape(len(labels), n)
         if means:
-            self.cluster_centers_ = means[-1].copy()
-            self.cluster_sizes_ = sizes[-1].copy()
-            self.labels_ = labels[-1].copy()
-        else:  # 1, 2 or 3 samples: level 1 is already one graph (spec Sec. 6).
-            self.cluster_centers_ = X.mean(axis=0, keepdims=True)
-            self.cluster_sizes_ = np.array([n])
-            self.labels_ = np.zeros(n, dtype=np.int64)
-        self.n_clusters_ = len(self.cluster_centers_)
+            centres, centre_sizes, final_labels = means[-1].copy(), sizes[-1].copy(), labels[-1].copy()
+        else:  # 1, 2 or 3 samples: level 1 is already one graph (notebook section 5).
+            centres = X.mean(axis=0, keepdims=True)
+            centre_sizes = np.array([n])
+            final_labels = np.zeros(n, dtype=np.int64)
+        return {
+            "first_neighbours_": first,
+            "n_levels_": len(means),
+            "reached_top_": linked is not None or n == 1,
+            "level_means_": tuple(means),
+            "level_sizes_": tuple(sizes),
+            "level_labels_": np.array(labels, dtype=np.int64).reshape(len(labels), n),
+            "cluster_centers_": centres,
+            "cluster_sizes_": centre_sizes,
+            "labels_": final_labels,
+            "n_clusters_": len(centres),
+        }
 
     def centres(self, level=None, *, return_sizes=False):
         """The centres FN-means gives at level ``N_L`` (what a PNN stores).
 
         The means of the deepest stored level ``<= level``. A hierarchy that
         ends before ``level`` gives its coarsest means; one with no stored
-        level (1-3 samples) gives the overall mean (spec Sec. 5.8).
+        level (1-3 samples) gives the overall mean.
 
         Parameters
         ----------
@@ -442,9 +393,12 @@ class PNN(ClassifierMixin, BaseEstimator):
     Sec. 2.3), e.g. ``FNMeans(max_level=1)``.
 
     The PNN has no iterations (fitting is one pass per class), so it is a
-    plain scikit-learn classifier, not a :class:`~tutorcluster.SnapshotEstimator`;
-    the clusterer fitted on each class is kept in ``clusterers_``, and an
-    FNMeans clusterer can be scrubbed class by class.
+    plain scikit-learn classifier, not a :class:`~tutorcluster.SnapshotEstimator`.
+    The clusterer fitted on each class is kept in ``clusterers_``; its
+    ``history_`` (one snapshot per level, each holding a copy of the class's
+    data) is dropped unless ``keep_histories=True``, so that a PNN with few
+    centres is also a small object. With ``keep_histories=True`` an FNMeans
+    clusterer can be scrubbed class by class.
 
     Parameters
     ----------
@@ -457,20 +411,24 @@ class PNN(ClassifierMixin, BaseEstimator):
         How a class's bumps are combined. "sum" is Eq. 2 (Hoya). "mean"
         divides by the class's number of centres (Specht's density
         estimate); "weighted" multiplies each bump by the number of training
-        vectors behind its centre (spec Sec. 5.5). Both are extensions.
+        vectors behind its centre. Both are extensions (notebook section
+        "The N_L = 2 lesson: sum, mean or weighted").
     clusterer : estimator, dict or None, default=None
         None stores every training vector. An estimator with
         ``cluster_centers_`` and ``labels_`` is cloned and fitted on each
         class. A dict ``{class: estimator}`` gives each class its own one
         (k-means with matched counts, for instance).
-    block_size : int, default=1024
-        Rows per block when computing distances (d_max and predictions).
+    keep_histories : bool, default=False
+        Keep each class clusterer's ``history_`` (for the player). By
+        default the clusterers are fitted with ``record_every=0`` where they
+        accept it and their history is then emptied.
 
     Attributes
     ----------
     classes_ : ndarray of shape (n_classes,)
-    d_max_ : float
-        Largest distance between two training vectors (Eq. 8).
+    d_max_ : float or None
+        Largest distance between two training vectors (Eq. 8); None when
+        ``sigma`` is given (it is then not needed, and not computed).
     sigma_ : float
         The radius used.
     centres_ : ndarray of shape (n_centres, n_features)
@@ -490,19 +448,24 @@ class PNN(ClassifierMixin, BaseEstimator):
     ``04-fnmeans-pnn.ipynb``, section "1. The probabilistic neural network".
     """
 
-    def __init__(self, beta=1.0, *, sigma=None, aggregate="sum", clusterer=None, block_size=1024):
+    def __init__(self, beta=1.0, *, sigma=None, aggregate="sum", clusterer=None,
+                 keep_histories=False):
         self.beta = beta
         self.sigma = sigma
         self.aggregate = aggregate
         self.clusterer = clusterer
-        self.block_size = block_size
+        self.keep_histories = keep_histories
 
     def _class_clusterer(self, label):
         if isinstance(self.clusterer, dict):
             if label not in self.clusterer:
                 raise ValueError(f"clusterer has no entry for class {label}.")
-            return clone(self.clusterer[label])
-        return clone(self.clusterer)
+            clusterer = clone(self.clusterer[label])
+        else:
+            clusterer = clone(self.clusterer)
+        if not self.keep_histories and "record_every" in clusterer.get_params():
+            clusterer.set_params(record_every=0)   # build one snapshot, not one per level
+        return clusterer
 
     def fit(self, X, y):
         """Store the class-wise centres and set the radius (Eq. 8).
@@ -519,19 +482,22 @@ class PNN(ClassifierMixin, BaseEstimator):
         self : PNN
         """
         X, y = validate_data(self, X, y, dtype=np.float64)
+        check_scale(X)   # 1e300 would make d_max overflow to inf, and sigma NaN
         check_classification_targets(y)
         check_real(self.beta, "beta", low=0, low_inclusive=False)
         if self.sigma is not None:
             check_real(self.sigma, "sigma", low=0, low_inclusive=False)
         check_choice(self.aggregate, "aggregate", {"sum", "mean", "weighted"})
-        check_int(self.block_size, "block_size", minimum=1)
+        if not isinstance(self.keep_histories, (bool, np.bool_)):
+            raise ValueError(f"keep_histories must be True or False, got {self.keep_histories!r}.")
         if not (self.clusterer is None or isinstance(self.clusterer, dict)
                 or hasattr(self.clusterer, "fit")):
             raise ValueError(f"clusterer must be None, an estimator or a dict, got {self.clusterer!r}.")
 
         self.classes_, y_index = np.unique(y, return_inverse=True)
-        # Eq. 8 uses the whole training set (all classes), before clustering.
-        self.d_max_ = max_distance(X, block_size=self.block_size)
+        # Eq. 8 uses the whole training set (all classes), before clustering;
+        # with a given sigma it is not needed, so the fit costs only the clustering.
+        self.d_max_ = None if self.sigma is not None else max_pairwise_distance(X)
         if self.sigma is None:
             self.sigma_ = self.beta * self.d_max_ / len(self.classes_)
             if self.sigma_ == 0:
@@ -551,6 +517,8 @@ class PNN(ClassifierMixin, BaseEstimator):
                 class_centres, class_sizes = X_class, np.ones(len(X_class), dtype=np.int64)
             else:
                 fitted = self._class_clusterer(label).fit(X_class)
+                if not self.keep_histories and hasattr(fitted, "history_"):
+                    fitted.history_ = ()
                 self.clusterers_[label] = fitted
                 class_centres, class_sizes = _centres_of(fitted)
             centres.append(class_centres)
@@ -568,7 +536,7 @@ class PNN(ClassifierMixin, BaseEstimator):
 
         Each class's log-sum-exp is shifted by that class's largest term, so a
         query far from every centre gets large negative but finite scores
-        instead of ``log 0`` (spec Sec. 6).
+        instead of ``log 0`` (notebook section "Scores in log space").
 
         Parameters
         ----------
@@ -587,8 +555,8 @@ class PNN(ClassifierMixin, BaseEstimator):
             with np.errstate(divide="ignore"):  # an empty k-means cluster weighs 0
                 offset = np.log(self.centre_sizes_.astype(np.float64))
         scores = np.empty((len(X), len(self.classes_)))
-        for start in range(0, len(X), self.block_size):
-            rows = slice(start, start + self.block_size)
+        # Blocks of queries whose (rows, n_centres) temporaries fit the memory budget.
+        for rows in row_blocks(len(X), 3 * 8 * len(self.centres_)):
             # Eq. 1 in log space: log h_i(x) = -||x - t_i||^2 / sigma^2 (no factor 2).
             log_h = -squared_distances(X[rows], self.centres_) / self.sigma_ ** 2 + offset
             largest = np.maximum.reduceat(log_h, starts, axis=1)
@@ -631,3 +599,91 @@ class PNN(ClassifierMixin, BaseEstimator):
         """
         scores = self.log_scores(X)
         return self.classes_[np.argmax(scores, axis=1)]
+
+
+@dataclass(frozen=True, eq=False, kw_only=True)
+class ClassHierarchySnapshot(Snapshot):
+    """Level ``N_L`` of a PNN's class-wise FN-means centres (``iteration`` is ``N_L``).
+
+    Attributes
+    ----------
+    centers : ndarray of shape (n_centres, n_features)
+        Every class's FN-means centres at this level, class by class.
+    labels : ndarray of shape (n_samples,)
+        The centre each training vector belongs to at this level.
+    classes : ndarray of shape (n_samples,)
+        The class index of each training vector.
+    centre_classes : ndarray of shape (n_centres,)
+        The class index of each centre.
+    sizes : ndarray of shape (n_centres,)
+        Training vectors behind each centre.
+    n_centres : ndarray of shape (n_classes,)
+        Centres per class.
+    sigma : float
+        The PNN's radius (Eq. 8 unless given), the same at every level.
+    aggregate : str
+        How the view combines a class's bumps ("sum" is Eq. 2).
+    """
+
+    classes: np.ndarray
+    centre_classes: np.ndarray
+    sizes: np.ndarray
+    n_centres: np.ndarray
+    sigma: float
+    aggregate: str
+
+    view = "tutorcluster.views.fnmeans.ClassHierarchyView"
+
+
+def class_hierarchy(X, y, *, max_level=None, sigma=None, aggregate="sum"):
+    """The class-wise hierarchy of a PNN with FN-means centres, one snapshot per level.
+
+    Hoya clusters each class separately (Sec. 2.3); this runs FN-means on
+    every class and returns, for each level ``N_L = 1, 2, ...``, the centres
+    a PNN would store. A class whose hierarchy ends earlier keeps its
+    deepest level. ``tc.scrub(class_hierarchy(X, y), X)`` plays the levels
+    with the PNN's decision regions (two-feature data).
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+    y : array-like of shape (n_samples,)
+    max_level : int or None, default=None
+        The deepest level; None goes as deep as the deepest class.
+    sigma : float or None, default=None
+        The PNN's radius; None uses Eq. 8.
+    aggregate : {"sum", "mean", "weighted"}, default="sum"
+        Recorded for the view's decision regions.
+
+    Returns
+    -------
+    history : tuple of ClassHierarchySnapshot
+    """
+    check_choice(aggregate, "aggregate", {"sum", "mean", "weighted"})
+    pnn = PNN(sigma=sigma, aggregate=aggregate, clusterer=FNMeans(max_level=max_level)).fit(X, y)
+    X = np.asarray(X, dtype=np.float64)
+    y_index = np.searchsorted(pnn.classes_, np.asarray(y))
+    clusterers = [pnn.clusterers_[label] for label in pnn.classes_]
+    depth = max(1, max(c.n_levels_ for c in clusterers))
+    history = []
+    for level in range(1, depth + 1):
+        centres, sizes, centre_classes = [], [], []
+        labels = np.empty(len(X), dtype=np.int64)
+        for index, clusterer in enumerate(clusterers):
+            class_centres, class_sizes = clusterer.centres(level, return_sizes=True)
+            deepest = min(level, clusterer.n_levels_)
+            members = np.flatnonzero(y_index == index)
+            own = (clusterer.level_labels_[deepest - 1] if deepest else np.zeros(len(members), dtype=np.int64))
+            labels[members] = own + sum(len(c) for c in centres)
+            centres.append(class_centres)
+            sizes.append(class_sizes)
+            centre_classes.append(np.full(len(class_centres), index))
+        n_centres = np.array([len(c) for c in centres])
+        history.append(ClassHierarchySnapshot(
+            iteration=level, centers=np.vstack(centres), labels=labels, classes=y_index,
+            centre_classes=np.concatenate(centre_classes), sizes=np.concatenate(sizes),
+            n_centres=n_centres, sigma=float(pnn.sigma_), aggregate=aggregate,
+            caption=(f"N_L = {level}: every class clustered on its own (Sec. 2.3) keeps "
+                     f"{n_centres.sum()} centres ({', '.join(map(str, n_centres))} per class); "
+                     f"regions by Eq. 2 with the {aggregate!r} aggregate.")))
+    return tuple(history)

@@ -9,11 +9,19 @@
   directed graphs of the paper's Fig. 1.
 * :func:`plot_decision_regions` colours the plane by a PNN's predicted class.
 * :func:`plot_centre_images` shows class-wise centres as small images (digits).
+* :func:`plot_class_hierarchy` shows a PNN's class-wise FN-means centres level
+  by level, with the decision regions under two aggregates.
+
+Levels of FN-means often have more than the base palette's 20 clusters (the
+notebook's first level has 25), so this view colours clusters from a longer
+palette (:func:`cluster_colors`): no two clusters of a level share a colour
+up to 60 clusters.
 """
 
 import numpy as np
-from matplotlib.collections import LineCollection
-from matplotlib.colors import ListedColormap
+from matplotlib import colormaps
+from matplotlib.collections import LineCollection, PolyCollection
+from matplotlib.colors import ListedColormap, hsv_to_rgb
 from matplotlib.figure import Figure
 
 from ..fnmeans import first_neighbour_clusters
@@ -23,6 +31,31 @@ from .base import PALETTE, View, label_colors
 # proportional to size, with a floor so single points stay visible.
 _LARGEST_AREA = 360.0
 _SMALLEST_AREA = 20.0
+
+
+def _long_palette():
+    """60 distinct colours: the base palette's 20, then matplotlib's tab20b and tab20c."""
+    extra = [colormaps[name](np.arange(20)) for name in ("tab20b", "tab20c")]
+    return np.vstack([PALETTE] + extra)
+
+
+LONG_PALETTE = _long_palette()
+
+
+def cluster_colors(labels, n_clusters):
+    """RGBA colour of each label: distinct for up to 60 clusters, then golden-angle hues.
+
+    The first 20 colours are the base palette's, so a level with few
+    clusters looks as it does in every other view of the package.
+    """
+    labels = np.asarray(labels)
+    if n_clusters <= len(LONG_PALETTE):
+        return LONG_PALETTE[labels]
+    # Past 60: hues spaced by the golden angle never repeat exactly.
+    hue = (labels * 0.618033988749895) % 1.0
+    value = 0.65 + 0.3 * (labels % 2)
+    rgb = hsv_to_rgb(np.column_stack([hue, np.full(len(labels), 0.75), value]))
+    return np.column_stack([rgb, np.ones(len(labels))])
 
 
 def _widen_to_square(ax):
@@ -60,14 +93,15 @@ class FNMeansView(View):
         self.ax_links.scatter(xy[:, 0], xy[:, 1], s=5, c="0.85", linewidths=0, zorder=1)
         self.mutual = LineCollection([], colors="black", linewidths=4, alpha=0.35, zorder=2)
         self.ax_links.add_collection(self.mutual)
-        # A quiver has a fixed number of arrows: make as many as the largest
-        # level has items, and mask the unused ones.
-        self.n_arrows = max((len(s.points) for s in self.history), default=1)
-        zeros = np.zeros(self.n_arrows)
-        self.arrows = self.ax_links.quiver(zeros, zeros, zeros, zeros, angles="xy",
-                                           scale_units="xy", scale=1, width=0.004,
-                                           headwidth=4, headlength=5, headaxislength=4.5,
-                                           zorder=3)
+        # Arrows as two collections whose contents change per frame: a line per
+        # arrow and a small triangle for its head (cheaper to draw than a quiver
+        # sized for the largest level with the unused arrows masked).
+        self.arrows = LineCollection([], linewidths=0.8, zorder=3)
+        self.heads = PolyCollection([], linewidths=0, zorder=3)
+        self.ax_links.add_collection(self.arrows)
+        self.ax_links.add_collection(self.heads)
+        (x0, x1) = self.ax_links.get_xlim()
+        self.head_size = 0.012 * (x1 - x0)
         self.items = self.ax_links.scatter([], [], s=[], edgecolors="black", linewidths=0.5,
                                            zorder=4)
         self.links_title = self.ax_links.set_title("", fontsize=10)
@@ -86,32 +120,33 @@ class FNMeansView(View):
         items = self.project(snapshot.points)
         targets = items[snapshot.kappa]
         n_items = len(items)
-        colors = label_colors(snapshot.item_labels, n_items)
+        colors = cluster_colors(snapshot.item_labels, snapshot.n_clusters)
 
         self.items.set_offsets(items)
         self.items.set_sizes(self._areas(snapshot.weights))
         self.items.set_facecolor(colors)
-        offsets = np.zeros((self.n_arrows, 2))
-        offsets[:n_items] = items
-        hidden = np.arange(self.n_arrows) >= n_items
-        u = np.ma.masked_array(np.zeros(self.n_arrows), mask=hidden)
-        v = np.ma.masked_array(np.zeros(self.n_arrows), mask=hidden)
-        u[:n_items], v[:n_items] = (targets - items).T
-        self.arrows.set_offsets(offsets)
-        self.arrows.set_UVC(u, v)
-        arrow_colors = np.tile(PALETTE[0], (self.n_arrows, 1))
-        arrow_colors[:n_items] = colors
-        self.arrows.set_facecolor(arrow_colors)
+        # Each head is a triangle whose tip stops just short of the target item.
+        vector = targets - items
+        length = np.linalg.norm(vector, axis=1, keepdims=True)
+        unit = np.divide(vector, length, out=np.zeros_like(vector), where=length > 0)
+        normal = unit[:, ::-1] * [-1, 1]
+        head = np.minimum(self.head_size, 0.45 * length)
+        tip = targets - unit * np.minimum(0.4 * self.head_size, 0.1 * length)
+        base = tip - unit * head
+        self.arrows.set_segments(np.stack([items, base], axis=1))
+        self.arrows.set_color(colors)
+        self.heads.set_verts(np.stack([tip, base + 0.5 * head * normal, base - 0.5 * head * normal], axis=1))
+        self.heads.set_facecolor(colors)
         pairs = np.flatnonzero(snapshot.mutual & (np.arange(n_items) < snapshot.kappa))
         self.mutual.set_segments(np.stack([items[pairs], targets[pairs]], axis=1))
         self.links_title.set_text(
             f"Level {snapshot.iteration}: {n_items} items, arrow i \u2192 first neighbour\n"
             f"{len(pairs)} mutual pairs (underlined) = {snapshot.n_clusters} graphs")
 
-        self.points.set_facecolor(label_colors(snapshot.labels, len(self.X)))
+        self.points.set_facecolor(cluster_colors(snapshot.labels, snapshot.n_clusters))
         self.means.set_offsets(self.project(snapshot.centers))
         self.means.set_sizes(self._areas(snapshot.sizes))
-        self.means.set_facecolor(label_colors(np.arange(snapshot.n_clusters), snapshot.n_clusters))
+        self.means.set_facecolor(cluster_colors(np.arange(snapshot.n_clusters), snapshot.n_clusters))
         top = " (top)" if snapshot.is_top else ""
         self.clusters_title.set_text(
             f"{snapshot.n_clusters} clusters of the {len(self.X)} training vectors{top}\n"
@@ -270,3 +305,107 @@ def plot_centre_images(model, *, shape=(8, 8), max_per_class=12, title=None):
     if title:
         figure.suptitle(title, fontsize=10)
     return figure
+
+
+def plot_class_hierarchy(X, y, *, levels=(1, 2, 3), aggregates=("sum", "weighted"), sigma=None,
+                         resolution=120):
+    """A PNN's class-wise FN-means centres, level by level, under two aggregates.
+
+    One row per aggregate, one column per level ``N_L``: the plane coloured
+    by the predicted class of a PNN with the class-wise FN-means centres of
+    that level (Hoya's Sec. 2.3), the training data, and the centres (area
+    proportional to the number of training vectors behind each). The title
+    of each panel gives the centres per class and the training accuracy, so
+    the effect of Eq. 2's sum when classes keep different numbers of
+    centres can be read off.
+
+    Parameters
+    ----------
+    X, y : training data with two features, and its classes
+    levels : tuple of int
+    aggregates : tuple of {"sum", "mean", "weighted"}
+    sigma : float, default=None
+        One radius for every panel; Eq. 8's by default.
+    resolution : int
+        Grid points per axis of the regions.
+
+    Returns
+    -------
+    figure : matplotlib Figure
+    pnns : dict
+        ``{(aggregate, level): fitted PNN}``.
+    """
+    from ..fnmeans import PNN, FNMeans
+
+    X = np.asarray(X, dtype=float)
+    figure = Figure(figsize=(3.6 * len(levels), 3.6 * len(aggregates)), layout="constrained")
+    axes = figure.subplots(len(aggregates), len(levels), squeeze=False)
+    pnns = {}
+    for row, aggregate in enumerate(aggregates):
+        for column, level in enumerate(levels):
+            pnn = PNN(sigma=sigma, aggregate=aggregate,
+                      clusterer=FNMeans(max_level=level)).fit(X, y)
+            sigma = pnn.sigma_ if sigma is None else sigma
+            pnns[aggregate, level] = pnn
+            ax = axes[row, column]
+            plot_decision_regions(pnn, X, y, ax, resolution=resolution, centres=False)
+            classes = np.searchsorted(pnn.classes_, pnn.centre_classes_)
+            ax.scatter(pnn.centres_[:, 0], pnn.centres_[:, 1], s=12 + 2.0 * pnn.centre_sizes_,
+                       c=PALETTE[classes], edgecolors="black", linewidths=1.0, zorder=3)
+            ax.set_title(f'{aggregate}, N_L = {level}: centres {pnn.n_centres_.tolist()}\n'
+                         f"training accuracy {pnn.score(X, y):.1%}", fontsize=9)
+    return figure, pnns
+
+
+class ClassHierarchyView(View):
+    """A PNN's class-wise FN-means centres at level ``N_L``, over its decision regions.
+
+    The plane is coloured by the class a PNN with this level's centres
+    predicts (regions computed once per level in ``setup``, so a frame only
+    swaps an image); training vectors are coloured by class, and each centre
+    is drawn with area proportional to the vectors behind it.
+    """
+
+    figsize = (5.6, 5.0)
+    resolution = 120
+
+    def setup(self):
+        from scipy.special import logsumexp
+
+        from ..distances import squared_distances
+
+        self.ax = self.figure.subplots()
+        self.data_axes(self.ax)
+        (x0, x1), (y0, y1) = self.ax.get_xlim(), self.ax.get_ylim()
+        gx, gy = np.meshgrid(np.linspace(x0, x1, self.resolution), np.linspace(y0, y1, self.resolution))
+        grid = np.column_stack([gx.ravel(), gy.ravel()])
+        n_classes = int(max(s.centre_classes.max() for s in self.history)) + 1
+        light = PALETTE[np.arange(n_classes) % len(PALETTE)] * [1, 1, 1, 0.25]
+        self.regions = []
+        for s in self.history:
+            log_h = -squared_distances(grid, np.asarray(s.centers, dtype=float)) / s.sigma ** 2
+            if s.aggregate == "weighted":
+                log_h = log_h + np.log(s.sizes)
+            scores = np.column_stack([logsumexp(log_h[:, s.centre_classes == j], axis=1)
+                                      for j in range(n_classes)])
+            if s.aggregate == "mean":
+                scores -= np.log(s.n_centres)
+            self.regions.append(light[scores.argmax(axis=1)].reshape(gx.shape + (4,)))
+        self.image = self.ax.imshow(self.regions[0], origin="lower", extent=(x0, x1, y0, y1),
+                                    aspect="auto", interpolation="nearest", zorder=0)
+        xy = self.project(self.X)
+        classes = self.history[0].classes
+        self.ax.scatter(xy[:, 0], xy[:, 1], s=7, linewidths=0, zorder=1,
+                        c=PALETTE[classes % len(PALETTE)])
+        self.centres = self.ax.scatter([], [], s=[], edgecolors="black", linewidths=1.0, zorder=3)
+        largest = max(int(np.max(s.sizes)) for s in self.history)
+        self.area_per_point = _LARGEST_AREA / max(largest, 1)
+        self.heading = self.ax.set_title("", fontsize=10)
+
+    def draw(self, snapshot, frame):
+        self.image.set_data(self.regions[frame])
+        self.centres.set_offsets(self.project(snapshot.centers))
+        self.centres.set_sizes(np.maximum(self.area_per_point * snapshot.sizes, _SMALLEST_AREA))
+        self.centres.set_facecolor(PALETTE[snapshot.centre_classes % len(PALETTE)])
+        self.heading.set_text(f"N_L = {snapshot.iteration}, {snapshot.aggregate}: centres per class "
+                              f"{snapshot.n_centres.tolist()}")
