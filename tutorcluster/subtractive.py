@@ -164,6 +164,10 @@ def potentials(points, X, ra, *, sigma=None, block_bytes=BLOCK_BYTES):
     alpha = 4.0 / ra**2
     origin = X.mean(axis=0) if len(X) else np.zeros(X.shape[1])
     out = np.zeros(points.shape[0])
+    if sigma is None:
+        factored = _factored_potentials(points, X, alpha, origin, symmetric, block_bytes)
+        if factored is not None:
+            return factored
 
     def hills(block):  # exp(-alpha d^2) for a block of squared distances, in place
         if sigma is not None:
@@ -184,6 +188,48 @@ def potentials(points, X, ra, *, sigma=None, block_bytes=BLOCK_BYTES):
             out[stop:] += block[:, stop - start:].sum(axis=0)
         else:
             out[rows] = hills(squared_distances(points[rows], X, origin=origin)).sum(axis=1)
+    return out
+
+
+#: The factored form of Eq. 1 is used while ``alpha * max |x - origin|^2`` stays
+#: below this: its factors then lie in [e^-30, e^60], far from over- and
+#: underflow, and the exponent's rounding stays near 1e-14.
+FACTORED_LIMIT = 30.0
+
+
+def _factored_potentials(points, X, alpha, origin, symmetric, block_bytes):
+    """Eq. 1 as ``P_i = a_i * sum_j exp(2 alpha y_i . x_j) b_j`` (None when unsafe).
+
+    ``exp(-alpha ||y - x||^2) = exp(-alpha |y|^2) exp(2 alpha y . x) exp(-alpha |x|^2)``
+    (all centred on ``origin``): per pair one product (in the matrix product
+    ``Y @ X.T``) and one ``exp``; the sums over ``j`` are matrix-vector
+    products. Same values as the direct sum to about 1e-14, in about a third
+    of the time. Wide data or a small ``ra`` make the factors overflow:
+    then it returns None and the caller sums directly.
+    """
+    Y, Xc = points - origin, X - origin
+    reach = max(float(np.einsum("ij,ij->i", Xc, Xc).max(initial=0.0)),
+                float(np.einsum("ij,ij->i", Y, Y).max(initial=0.0)))
+    if alpha * reach > FACTORED_LIMIT:
+        return None
+    a = np.exp(-alpha * np.einsum("ij,ij->i", Y, Y))
+    b = np.exp(-alpha * np.einsum("ij,ij->i", Xc, Xc))
+    Y2 = 2.0 * alpha * Y
+    rows_part = np.zeros(len(Y))  # sum_j e_ij b_j over the pairs done row-wise
+    cols_part = np.zeros(len(Y))  # sum_i a_i e_ij over the pairs done column-wise
+    for rows in row_blocks(len(Y), 8 * max(1, len(Xc)), block_bytes):
+        if symmetric:
+            # Each pair once: the block covers columns start.., and the part
+            # right of the diagonal block also adds to those columns' sums.
+            start, stop = rows.start, rows.stop
+            block = np.exp(Y2[rows] @ Xc[start:].T)
+            rows_part[rows] = block @ b[start:]
+            cols_part[stop:] += a[rows] @ block[:, stop - start:]
+        else:
+            rows_part[rows] = np.exp(Y2[rows] @ Xc.T) @ b
+    out = a * rows_part
+    if symmetric:
+        out += b * cols_part
     return out
 
 
