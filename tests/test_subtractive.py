@@ -736,3 +736,14 @@ def test_record_values_name_the_frame_unit(artdata):
         SubtractiveClustering(record="full").fit(X)
     model = SubtractiveClustering(record="center").fit(X)
     assert [s.decision for s in model.history_] == ["accept", "accept", "stop"]
+
+
+@pytest.mark.parametrize("ra", [0.5, 0.05])   # factored form, and the direct sum it falls back to
+def test_factored_and_direct_potentials_agree(ra):
+    from tutorcluster import subtractive
+    X = np.random.default_rng(1).random((700, 2))
+    direct = np.exp(-(4 / ra**2) * cdist(X, X, "sqeuclidean")).sum(axis=1)
+    np.testing.assert_allclose(potentials(X, X, ra), direct, rtol=1e-12)
+    np.testing.assert_allclose(potentials(X[:40], X, ra, block_bytes=1), direct[:40], rtol=1e-12)
+    used = subtractive._factored_potentials(X, X, 4 / ra**2, X.mean(axis=0), True, 2**20)
+    assert (used is None) == (ra == 0.05)
