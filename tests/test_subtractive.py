@@ -260,7 +260,7 @@ def test_iris_wmsc_finds_three_and_sc_four(iris):
     X, _ = iris
     assert WeightedMeanSubtractiveClustering(ra=0.4).fit(X).n_clusters_ == 3
     assert SubtractiveClustering(ra=0.4).fit(X).n_clusters_ == 4
-    # Spec section 5 item 4: measuring d_min from the candidate gives 4.
+    # Notebook appendix A: measuring d_min from the candidate gives 4.
     assert WeightedMeanSubtractiveClustering(ra=0.4, dmin_from="candidate").fit(X).n_clusters_ == 4
 
 
