@@ -97,6 +97,7 @@ def reference_run(X, ra, weighted, *, squash=1.5, accept=0.5, reject=0.15):
     WeightedMeanSubtractiveClustering(),
     WeightedMeanSubtractiveClustering(center_potential="raw", weight_potential="initial"),
     MountainClustering(),
+    tc.KernelSubtractiveClustering(),
     FuzzyCMeans(n_clusters=3),
 ])
 def test_sklearn_compatible(estimator, check):
