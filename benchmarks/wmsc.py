@@ -1,102 +1,157 @@
-"""Time and peak memory of the potentials (Eq. 1) and of whole fits at N = 20,000.
+"""Subtractive clustering, WMSC and fuzzy c-means against their reference libraries.
 
-Eq. 1 needs every pairwise distance: O(N^2 d) time. ``potentials`` computes
-it a block of rows at a time (32 MiB of distances per block), so the memory
-stays bounded however large N is; the target is a peak under 500 MB at
-N = 20,000 (a full N x N float64 matrix would take 3.2 GB). For scale, the
-table also shows the direct full-matrix computation at N = 5,000, and whole
-SC / WMSC / mountain-clustering fits at N = 20,000 (``record="none"``, which
-keeps only the last snapshot).
+* SubtractiveClustering against ``fuzzy_logic.clustering.SubtractClustering``
+  (the fuzzy-logic-toolbox port of MATLAB's ``subclust``) on the same
+  normalised data, same radius and squash factor 1.25 (MATLAB's default),
+  interleaved. The port computes Eq. 1 in a Python double loop, so it runs
+  only at the smallest N.
+* FuzzyCMeans against ``skfuzzy.cmeans`` from the same initial memberships,
+  a fixed number of iterations (tol = 0, so both run them all).
+* The N sweep of our fits (d = 2, defaults) with peak memory, and the history
+  a default-recording SC keeps on ArtData-shaped data (the case that used to
+  hold 2.78 GB of snapshots at N = 20,000).
 
-Peak memory is measured with ``tracemalloc`` (NumPy reports its buffers to
-it); times (wall clock and CPU) are the best of a few runs, measured
-without tracemalloc.
+Every comparison is interleaved (A B A B ...) with BLAS threads set to 1 (Eq. 1
+also uses ``POTENTIAL_THREADS`` threads of its own, stated in the output);
+medians over the rounds. ``BENCH_QUICK=1`` shrinks the sweep.
 
-Run: ``.venv/bin/python benchmarks/wmsc.py`` (about a minute on two cores).
+Run: ``make benchmarks`` or ``cd benchmarks && python wmsc.py``.
 """
 
+import resource
+import subprocess
+import sys
 import time
-import tracemalloc
-from importlib.metadata import version
 
 import numpy as np
-from scipy.spatial.distance import cdist
 from sklearn.datasets import make_blobs
 
 import tutorcluster as tc
-from tutorcluster.subtractive import potentials, unit_hypercube
+from tutorcluster._snapshots import snapshot_nbytes
+from tutorcluster.subtractive import POTENTIAL_THREADS
 
-N_SAMPLES = 20_000
+from _timing import compare, machine, peak_memory, quick, ratio_table, write_section
+
 RA = 0.5
-REPEATS = 2  # best of 2 runs
-TARGET_MB = 500
+ROUNDS = 5
 
 
-def data(n_samples, n_features):
-    X, _ = make_blobs(n_samples=n_samples, centers=5, n_features=n_features, random_state=0)
-    return X
+def blobs(n, d=2):
+    return make_blobs(n_samples=n, centers=5, n_features=d, random_state=0)[0]
 
 
-def measure(function, repeats=REPEATS):
-    """Best wall and CPU time over ``repeats`` runs, then the peak memory of one more run (MB).
-
-    The CPU time (all threads of this process) is shown beside the wall time
-    because a shared machine can stretch the wall time a lot.
-    """
-    walls, cpus = [], []
-    for _ in range(repeats):
-        wall, cpu = time.perf_counter(), time.process_time()
-        result = function()
-        walls.append(time.perf_counter() - wall)
-        cpus.append(time.process_time() - cpu)
-    tracemalloc.start()
-    function()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return (min(walls), min(cpus)), peak / 1e6, result
+def artdata_like(n, seed=0):
+    """ArtData's shape with n points: a disc (a third) and a ring (two thirds)."""
+    rng = np.random.default_rng(seed)
+    n_disc = n // 3
+    r = np.concatenate([0.2 * np.sqrt(rng.random(n_disc)), np.sqrt(0.01 + 0.03 * rng.random(n - n_disc))])
+    t = 2 * np.pi * rng.random(n)
+    centre = np.where(np.arange(n)[:, None] < n_disc, 0.2, 0.7)
+    return centre + np.column_stack([r * np.cos(t), r * np.sin(t)])
 
 
-def full_matrix_potentials(Xn, ra):
-    """Eq. 1 the direct way: the whole N x N matrix at once (for comparison only)."""
-    return np.exp(-(4 / ra**2) * cdist(Xn, Xn, "sqeuclidean")).sum(axis=1)
+def against_subclust(n):
+    from fuzzy_logic.clustering import SubtractClustering
+
+    X = blobs(n)
+    ours = lambda: tc.SubtractiveClustering(ra=RA, squash_factor=1.25, record="end").fit(X)
+    theirs = lambda: SubtractClustering(X.T.copy(), np.full(2, RA), sf=1.25)()
+    centres_theirs = np.asarray(theirs()[0]).T   # the port returns one column per centre
+    model = ours()
+    same = (len(centres_theirs) == model.n_clusters_
+            and np.allclose(np.sort(centres_theirs, axis=0), np.sort(model.cluster_centers_, axis=0), atol=1e-6))
+    medians = compare({"ours": ours, "fuzzy-logic-toolbox": theirs}, rounds=ROUNDS if n <= 500 else 3)
+    return medians, same, model.n_clusters_
+
+
+def against_skfuzzy(n, c=5, iterations=30):
+    import skfuzzy
+
+    X = blobs(n)
+    U0 = np.random.default_rng(0).random((c, n))
+    U0 /= U0.sum(axis=0)
+
+    def ours():
+        # tc.FuzzyCMeans draws its start from the seed exactly as U0 above.
+        return tc.FuzzyCMeans(c, tol=0.0, max_iter=iterations, random_state=0, record_every=0).fit(X)
+
+    def theirs():
+        return skfuzzy.cmeans(X.T, c, 2.0, error=0.0, maxiter=iterations, init=U0)
+
+    a, b = ours(), theirs()
+    same = np.allclose(np.sort(a.cluster_centers_, axis=0), np.sort(b[0], axis=0), atol=1e-6)
+    return compare({"ours": ours, "scikit-fuzzy": theirs}, rounds=ROUNDS if n <= 10_000 else 3), same
+
+
+FIT = r"""
+import resource, sys, time
+import numpy as np
+from sklearn.datasets import make_blobs
+from threadpoolctl import threadpool_limits
+import tutorcluster as tc
+X = make_blobs(n_samples=int(sys.argv[2]), centers=5, n_features=2, random_state=0)[0]
+make = {"SubtractiveClustering": lambda: tc.SubtractiveClustering(),
+        "WeightedMeanSubtractiveClustering": lambda: tc.WeightedMeanSubtractiveClustering(),
+        "FuzzyCMeans": lambda: tc.FuzzyCMeans(random_state=0)}[sys.argv[1]]
+with threadpool_limits(1):
+    wall, cpu = time.perf_counter(), time.process_time()
+    model = make().fit(X)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+print(wall, cpu, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, len(model.history_))
+"""
+
+
+def fresh_fit(name, n):
+    """One default fit in a fresh process: wall and CPU seconds, peak RSS (MB), frames kept."""
+    out = subprocess.run([sys.executable, "-c", FIT, name, str(n)], capture_output=True, text=True, check=True)
+    wall, cpu, rss, frames = out.stdout.split()
+    return float(wall), float(cpu), float(rss), int(frames)
 
 
 def main():
-    print(f"numpy {version('numpy')}, scipy {version('scipy')}, tutorcluster {version('tutorcluster')}")
-    print(f"data: make_blobs(centers=5, random_state=0), normalised to the unit hypercube; "
-          f"ra = {RA}; best of {REPEATS} runs; peak memory by tracemalloc\n")
-    header = f"{'what':<44}{'N':>8}{'d':>4}{'wall (s)':>10}{'CPU (s)':>9}{'peak (MB)':>11}{'result':>16}"
-    print(header)
-    print("-" * len(header))
-    peaks = []
-    for d in (2, 8):
-        Xn, _, _ = unit_hypercube(data(N_SAMPLES, d))
-        seconds, peak, P = measure(lambda: potentials(Xn, Xn, RA))
-        peaks.append(peak)
-        print(f"{'potentials (Eq. 1, 32 MiB blocks)':<44}{N_SAMPLES:>8}{d:>4}{seconds[0]:>10.2f}{seconds[1]:>9.2f}"
-              f"{peak:>11.1f}{f'max P {P.max():.0f}':>16}")
-    small, _, _ = unit_hypercube(data(5_000, 2))
-    seconds, peak, P = measure(lambda: full_matrix_potentials(small, RA))
-    blocked = potentials(small, small, RA)
-    assert np.allclose(P, blocked), "blocked and full-matrix potentials differ"
-    print(f"{'potentials, full N x N matrix (cdist)':<44}{5_000:>8}{2:>4}{seconds[0]:>10.2f}{seconds[1]:>9.2f}"
-          f"{peak:>11.1f}{'same values':>16}")
-    for d in (2, 8):
-        X = data(N_SAMPLES, d)
-        fits = {
-            "SubtractiveClustering fit": tc.SubtractiveClustering(ra=RA, record="none"),
-            "WeightedMeanSubtractiveClustering fit": tc.WeightedMeanSubtractiveClustering(ra=RA, record="none"),
-        }
-        if d == 2:
-            fits["MountainClustering fit (41^2 nodes)"] = tc.MountainClustering(ra=RA, record="none")
-        for name, model in fits.items():
-            seconds, peak, fitted = measure(lambda: model.fit(X), repeats=1)
-            print(f"{name:<44}{N_SAMPLES:>8}{d:>4}{seconds[0]:>10.2f}{seconds[1]:>9.2f}{peak:>11.1f}"
-                  f"{f'{fitted.n_clusters_} centres':>16}")
-    verdict = "met" if max(peaks) < TARGET_MB else "MISSED"
-    print(f"\ntarget: peak memory of the potentials under {TARGET_MB} MB at N = {N_SAMPLES:,}: "
-          f"{verdict} (largest peak {max(peaks):.0f} MB; a full N x N matrix would be "
-          f"{N_SAMPLES**2 * 8 / 1e9:.1f} GB)")
+    small = [300] if quick() else [300, 1000]
+    sweep = [1000, 10_000] if quick() else [1000, 10_000, 100_000]
+    lines = [f"Machine: {machine()}; BLAS threads 1; Eq. 1 of SC and WMSC shares its blocks over "
+             f"{POTENTIAL_THREADS} threads of its own (a fixed split). The machine was shared with other jobs "
+             f"while this ran: ratios from interleaved runs hold, absolute times are inflated.", ""]
+
+    rows, notes = [], []
+    for n in small:
+        medians, same, k = against_subclust(n)
+        rows.append((f"SC fit, N = {n:,}, d = 2 (same {k} centres: {same})", medians))
+    lines += ["### SubtractiveClustering against fuzzy-logic-toolbox's `subclust` port", "",
+              ratio_table(rows, ours="ours"), ""]
+
+    rows = []
+    for n in ([1000, 10_000] if quick() else [1000, 10_000, 100_000]):
+        medians, same = against_skfuzzy(n)
+        rows.append((f"FCM, c = 5, 30 iterations, N = {n:,} (same centres: {same})", medians))
+    lines += ["### FuzzyCMeans against scikit-fuzzy's `cmeans` (same start, same iterations)", "",
+              ratio_table(rows, ours="ours"), ""]
+
+    lines += ["### Default fits, d = 2, one fresh process each (goal at N = 100,000: 10 s and 1 GB)", "",
+              "| estimator | N | wall (s) | CPU (s) | peak RSS (MB) | frames kept |", "|---|---|---|---|---|---|"]
+    for n in sweep:
+        for name in ("SubtractiveClustering", "WeightedMeanSubtractiveClustering", "FuzzyCMeans"):
+            wall, cpu, rss, frames = fresh_fit(name, n)
+            lines.append(f"| {name} | {n:,} | {wall:.2f} | {cpu:.2f} | {rss:.0f} | {frames} |")
+    lines.append("")
+
+    n = 4000 if quick() else 20_000
+    X = artdata_like(n)
+    start = time.perf_counter()
+    peak = peak_memory(lambda: tc.SubtractiveClustering(ra=RA).fit(X))
+    model = tc.SubtractiveClustering(ra=RA).fit(X)
+    seconds = time.perf_counter() - start
+    kept = sum(snapshot_nbytes(s) for s in model.history_)
+    shared = sum(landscape.nbytes for landscape in {id(s.landscape): s.landscape for s in model.history_}.values())
+    full = len(model.history_) * 8 * 3 * n
+    lines += [f"### History of a default SC fit on {n:,} ArtData-shaped points", "",
+              f"{len(model.history_):,} frames (one per candidate), {model.n_clusters_} centres; frames "
+              f"{kept / 2**20:.1f} MB plus {shared / 2**20:.1f} MB of shared carved landscapes, against "
+              f"{full / 2**30:.2f} GB if every frame held 2N potentials and N labels; peak of the fit "
+              f"{peak / 2**20:.0f} MB (tracemalloc); two fits in {seconds:.1f} s.", ""]
+    write_section("wmsc", "Subtractive clustering, WMSC and fuzzy c-means", "\n".join(lines))
 
 
 if __name__ == "__main__":

@@ -41,6 +41,7 @@ ESTIMATORS = {
     "WeightedMeanSubtractiveClustering": lambda shift: tc.WeightedMeanSubtractiveClustering(0.5),
     "MountainClustering": lambda shift: tc.MountainClustering(0.5, grid_points=11),
     "FuzzyCMeans": lambda shift: tc.FuzzyCMeans(3, random_state=0),
+    "KernelSubtractiveClustering": lambda shift: tc.KernelSubtractiveClustering(0.5),
 }
 NAMES = sorted(ESTIMATORS)
 

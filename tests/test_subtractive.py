@@ -1,9 +1,10 @@
 """Tests of subtractive, weighted mean subtractive, mountain clustering and fuzzy c-means.
 
 The algorithms are checked against an independent, unblocked re-implementation
-of the spec's pseudocode (``reference_run`` below), against the worked example
-of the notebook computed by hand, and against every invariant and edge case
-of the WMSC spec (``/work/shared/specs/wmsc.md``).
+of the paper's Steps 1-4 as the notebook reads them (``reference_run`` below;
+notebook appendix "Reading the paper"), against the worked example of the
+notebook computed by hand, and against the invariants and edge cases the
+notebook states.
 """
 
 import tracemalloc
@@ -24,7 +25,7 @@ from tutorcluster import (
 )
 from tutorcluster.datasets import load, make_artdata
 from tutorcluster.metrics import clustering_accuracy
-from tutorcluster.subtractive import fuzzy_memberships, nearest_centre, potentials, unit_hypercube
+from tutorcluster.subtractive import fuzzy_memberships, nearest_center, potentials, unit_hypercube
 from tutorcluster.testing import assert_snapshots_equal, check_snapshot_protocol
 from tutorcluster.views.subtractive import LandscapeView
 
@@ -42,11 +43,11 @@ def iris():
 
 
 # ---------------------------------------------------------------------------
-# An independent implementation of the spec's pseudocode (section 3)
+# An independent implementation of Steps 1-4 (notebook, "Reading the paper")
 # ---------------------------------------------------------------------------
 
 def reference_run(X, ra, weighted, *, squash=1.5, accept=0.5, reject=0.15):
-    """Plain full-matrix SC / WMSC as the spec's pseudocode reads. Returns centres (normalised)."""
+    """Plain full-matrix SC / WMSC, one candidate at a time. Returns centres (normalised)."""
     low, high = X.min(axis=0), X.max(axis=0)
     span = np.where(high > low, high - low, 1.0)
     Xn = (X - low) / span
@@ -94,8 +95,9 @@ def reference_run(X, ra, weighted, *, squash=1.5, accept=0.5, reject=0.15):
 @parametrize_with_checks([
     SubtractiveClustering(),
     WeightedMeanSubtractiveClustering(),
-    WeightedMeanSubtractiveClustering(centre_potential="raw", weight_potential="initial"),
+    WeightedMeanSubtractiveClustering(center_potential="raw", weight_potential="initial"),
     MountainClustering(),
+    tc.KernelSubtractiveClustering(),
     FuzzyCMeans(n_clusters=3),
 ])
 def test_sklearn_compatible(estimator, check):
@@ -103,8 +105,8 @@ def test_sklearn_compatible(estimator, check):
 
 
 SNAPSHOT_FIELDS = {
-    "centres_norm": "cluster_centers_norm_",
-    "centre_heights": "centre_heights_",
+    "centers_norm": "cluster_centers_norm_",
+    "center_heights": "center_heights_",
 }
 
 
@@ -191,11 +193,11 @@ def test_worked_example_by_hand():
     np.testing.assert_array_equal(first.neighbourhood, [0, 1, 2, 3])   # the ring, not the pair
     w = P[:4] / P[:4].sum()                                             # Eq. 4
     np.testing.assert_allclose(first.weights, w)
-    np.testing.assert_allclose(first.centre, w @ TINY[:4])
-    np.testing.assert_allclose(first.centre, [0.7, 0.7], atol=1e-5)     # where no point is
-    H = np.exp(-alpha * ((TINY - first.centre) ** 2).sum(axis=1)).sum()  # Eq. 5, k = 1
-    assert first.centre_height == pytest.approx(H)
-    after = np.maximum(0, P - H * np.exp(-beta * ((TINY - first.centre) ** 2).sum(axis=1)))
+    np.testing.assert_allclose(first.center, w @ TINY[:4])
+    np.testing.assert_allclose(first.center, [0.7, 0.7], atol=1e-5)     # where no point is
+    H = np.exp(-alpha * ((TINY - first.center) ** 2).sum(axis=1)).sum()  # Eq. 5, k = 1
+    assert first.center_height == pytest.approx(H)
+    after = np.maximum(0, P - H * np.exp(-beta * ((TINY - first.center) ** 2).sum(axis=1)))
     after[i] = 0
     np.testing.assert_allclose(first.potential_after, after)
     np.testing.assert_array_equal(first.potential_after[:4], 0.0)       # the ring is flattened
@@ -210,13 +212,13 @@ def test_worked_example_by_hand():
     assert decisions[:3] == [("accept", "ratio>accept"), ("accept", "ratio>accept"),
                              ("reject", "grey: rho+d/ra<1")]
     third = sc.history_[2]
-    opposite = {0: 2, 1: 3, 2: 0, 3: 1}[sc.centre_indices_[0]]
+    opposite = {0: 2, 1: 3, 2: 0, 3: 1}[sc.center_indices_[0]]
     assert third.candidate_index == opposite
     assert third.d_min_over_ra == pytest.approx(0.2 / ra)
 
 
 # ---------------------------------------------------------------------------
-# Agreement with the reference implementation and the spec's expected results
+# Agreement with the reference implementation and the notebook's expected results
 # ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize("name, ra", [("artdata", 0.5), ("iris", 0.4), ("wine", 0.7), ("iris", 0.25)])
@@ -224,11 +226,11 @@ def test_worked_example_by_hand():
 def test_same_centres_as_the_reference(name, ra, weighted):
     X = make_artdata()[0] if name == "artdata" else load(name)[0]
     cls = WeightedMeanSubtractiveClustering if weighted else SubtractiveClustering
-    model = cls(ra=ra, record="none").fit(X)
+    model = cls(ra=ra, record="end").fit(X)
     centres, heights, low, span = reference_run(X, ra, weighted)
     np.testing.assert_allclose(model.cluster_centers_norm_, centres, atol=1e-9)
     np.testing.assert_allclose(model.cluster_centers_, centres * span + low, atol=1e-9)
-    np.testing.assert_allclose(model.centre_heights_, heights, rtol=1e-9)
+    np.testing.assert_allclose(model.center_heights_, heights, rtol=1e-9)
 
 
 def test_artdata_expected_results(artdata):
@@ -241,7 +243,7 @@ def test_artdata_expected_results(artdata):
         assert model.n_clusters_ == 2
     for labels in (sc.labels_, wmsc.labels_, mc.labels_, fcm.labels_):
         assert clustering_accuracy(y, labels) == 1.0
-    assert len(sc.history_) == 73  # mostly grey-zone rejections (spec section 8)
+    assert len(sc.history_) == 73  # mostly grey-zone rejections (notebook section 6)
     ring = lambda c: c[np.argmin(np.linalg.norm(c - 0.7, axis=1))]  # noqa: E731
     # WMSC's ring centre is inside the hole, far from every point; SC's is a point.
     np.testing.assert_allclose(ring(wmsc.cluster_centers_), [0.67, 0.69], atol=0.01)
@@ -252,14 +254,14 @@ def test_artdata_expected_results(artdata):
                                sorted(wmsc.cluster_centers_.tolist())):
         assert np.linalg.norm(np.subtract(c_mc, c_w)) < np.linalg.norm(np.subtract(c_sc, c_w))
     # The paper's Fig. 2: WMSC's centres have the higher potential (Eq. 1).
-    assert np.all(np.sort(wmsc.centre_potentials(X)) > np.sort(sc.centre_potentials(X)))
+    assert np.all(np.sort(wmsc.center_potentials(X)) > np.sort(sc.center_potentials(X)))
 
 
 def test_iris_wmsc_finds_three_and_sc_four(iris):
     X, _ = iris
     assert WeightedMeanSubtractiveClustering(ra=0.4).fit(X).n_clusters_ == 3
     assert SubtractiveClustering(ra=0.4).fit(X).n_clusters_ == 4
-    # Spec section 5 item 4: measuring d_min from the candidate gives 4.
+    # Notebook appendix A: measuring d_min from the candidate gives 4.
     assert WeightedMeanSubtractiveClustering(ra=0.4, dmin_from="candidate").fit(X).n_clusters_ == 4
 
 
@@ -301,19 +303,22 @@ def test_snapshot_invariants(cls, ra, iris):
             assert np.all(np.linalg.norm(Xn[outside] - Xn[i], axis=1) >= ra)
             np.testing.assert_allclose(s.weights, before[s.neighbourhood] / before[s.neighbourhood].sum())
         else:
-            np.testing.assert_array_equal(s.centre, s.candidate)
-        np.testing.assert_allclose(s.centre_original, s.centre * (s.bounds[1] - s.bounds[0]) + s.bounds[0])
-        assert s.centre_raw_potential == pytest.approx(potentials(s.centre[None], Xn, ra)[0])
+            np.testing.assert_array_equal(s.center, s.candidate)
+        np.testing.assert_allclose(s.center_original, s.center * (s.bounds[1] - s.bounds[0]) + s.bounds[0])
+        if s.decision == "accept":  # Eq. 1 at the centre is computed only on accept
+            assert s.center_raw_potential == pytest.approx(potentials(s.center[None], Xn, ra)[0])
+        else:
+            assert s.center_raw_potential is None
         # The decision follows Chiu's rule.
         if s.decision == "accept":
             assert s.ratio > s.accept_ratio or s.d_min_over_ra + s.ratio >= 1
-            assert s.centre_height is not None and s.centre_height >= 0
+            assert s.center_height is not None and s.center_height >= 0
             assert np.all(after <= before + 1e-12) and np.all(after >= 0) and after[i] == 0
-            np.testing.assert_allclose(s.centres_norm[-1], s.centre)
-            assert len(s.centres_norm) == s.n_centres_before + 1
+            np.testing.assert_allclose(s.centers_norm[-1], s.center)
+            assert len(s.centers_norm) == s.n_centers_before + 1
         else:
-            assert s.centre_height is None
-            assert len(s.centres_norm) == s.n_centres_before
+            assert s.center_height is None
+            assert len(s.centers_norm) == s.n_centers_before
         if s.decision == "reject":
             assert s.reject_ratio < s.ratio <= s.accept_ratio
             assert s.d_min_over_ra + s.ratio < 1
@@ -323,19 +328,20 @@ def test_snapshot_invariants(cls, ra, iris):
         if s.decision == "stop":
             np.testing.assert_array_equal(after, before)
             assert n == len(history) - 1
-        if s.reject_ratio < s.ratio <= s.accept_ratio and s.n_centres_before:
-            nearest = np.linalg.norm(s.centres_norm[:s.n_centres_before] - s.centre, axis=1).min()
+        if s.reject_ratio < s.ratio <= s.accept_ratio and s.n_centers_before:
+            nearest = np.linalg.norm(s.centers_norm[:s.n_centers_before] - s.center, axis=1).min()
             assert s.d_min_over_ra == pytest.approx(nearest / ra)
         elif s.reason in ("ratio>accept", "ratio<=reject"):
             assert s.d_min_over_ra is None
         if cls is SubtractiveClustering and s.decision == "accept":
-            assert s.centre_height == s.candidate_potential  # Eq. 3: PotVal(c_k)
+            assert s.center_height == s.candidate_potential  # Eq. 3: PotVal(c_k)
         # Each frame continues from the previous one (separate copies).
         if n:
             np.testing.assert_array_equal(s.potential_before, history[n - 1].potential_after)
             assert not np.shares_memory(s.potential_before, history[n - 1].potential_after)
         if s.labels is not None:
-            np.testing.assert_array_equal(s.labels, nearest_centre(Xn, s.centres_norm))
+            np.testing.assert_array_equal(s.labels, nearest_center(Xn, s.centers_norm))
+        assert (s.labels is None) == (n < len(history) - 1)  # labels on the last frame only
 
 
 def test_wmsc_landscape_height_is_the_carved_landscape_at_the_centre(iris):
@@ -343,7 +349,7 @@ def test_wmsc_landscape_height_is_the_carved_landscape_at_the_centre(iris):
     model = WeightedMeanSubtractiveClustering(ra=0.3).fit(X)
     Xn = model.normalise(X)
     beta = 4 / (1.5 * 0.3) ** 2
-    C, H = model.cluster_centers_norm_, model.centre_heights_
+    C, H = model.cluster_centers_norm_, model.center_heights_
     assert len(C) > 3
     for k in range(len(C)):
         raw = potentials(C[k:k + 1], Xn, 0.3)[0]
@@ -351,13 +357,13 @@ def test_wmsc_landscape_height_is_the_carved_landscape_at_the_centre(iris):
         assert H[k] == pytest.approx(max(0.0, raw - carved))
 
 
-@pytest.mark.parametrize("option, expected", [("raw", "centre_raw_potential"), ("selected", "candidate_potential")])
+@pytest.mark.parametrize("option, expected", [("raw", "center_raw_potential"), ("selected", "candidate_potential")])
 def test_wmsc_centre_potential_options(option, expected, iris):
     X, _ = iris
-    model = WeightedMeanSubtractiveClustering(ra=0.4, centre_potential=option).fit(X)
+    model = WeightedMeanSubtractiveClustering(ra=0.4, center_potential=option).fit(X)
     for s in model.history_:
         if s.decision == "accept":
-            assert s.centre_height == getattr(s, expected)
+            assert s.center_height == getattr(s, expected)
 
 
 def test_wmsc_initial_weights_use_eq1_potentials(iris):
@@ -369,7 +375,7 @@ def test_wmsc_initial_weights_use_eq1_potentials(iris):
 
 
 # ---------------------------------------------------------------------------
-# Fitted attributes, predict, record modes and max_centres
+# Fitted attributes, predict, record modes and max_centers
 # ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize("cls", SUBTRACTIVE)
@@ -380,25 +386,25 @@ def test_centres_in_data_units_and_predict(cls, iris):
     np.testing.assert_array_equal(low, X.min(axis=0))
     np.testing.assert_allclose(model.cluster_centers_, model.cluster_centers_norm_ * (high - low) + low)
     np.testing.assert_array_equal(model.predict(X), model.labels_)
-    assert model.n_clusters_ == len(model.cluster_centers_) == len(model.centre_heights_)
+    assert model.n_clusters_ == len(model.cluster_centers_) == len(model.center_heights_)
     if cls is SubtractiveClustering:
-        np.testing.assert_allclose(model.cluster_centers_, X[model.centre_indices_])
+        np.testing.assert_allclose(model.cluster_centers_, X[model.center_indices_])
     if cls is MountainClustering:
-        np.testing.assert_allclose(model.cluster_centers_norm_, model.grid_[model.centre_indices_])
+        np.testing.assert_allclose(model.cluster_centers_norm_, model.grid_[model.center_indices_])
 
 
 def test_labels_ties_go_to_the_lower_centre():
     Xn = np.array([[0.5, 0.5], [0.0, 0.5]])
     centres = np.array([[0.25, 0.5], [0.75, 0.5]])  # exactly as far from (0.5, 0.5)
-    np.testing.assert_array_equal(nearest_centre(Xn, centres), [0, 0])
+    np.testing.assert_array_equal(nearest_center(Xn, centres), [0, 0])
 
 
 @pytest.mark.parametrize("cls", SUBTRACTIVE)
 def test_record_modes_give_the_same_model(cls, artdata):
     X, _ = artdata
     full = cls(ra=0.5).fit(X)
-    accepted = cls(ra=0.5, record="accepted").fit(X)
-    none = cls(ra=0.5, record="none").fit(X)
+    accepted = cls(ra=0.5, record="center").fit(X)
+    none = cls(ra=0.5, record="end").fit(X)
     expected = [s for s in full.history_[:-1] if s.decision == "accept"] + [full.history_[-1]]
     assert_snapshots_equal(accepted.history_, expected)
     assert_snapshots_equal(none.history_, full.history_[-1:])
@@ -407,12 +413,12 @@ def test_record_modes_give_the_same_model(cls, artdata):
         np.testing.assert_array_equal(model.labels_, full.labels_)
 
 
-def test_max_centres_caps_and_records_the_stop(iris):
+def test_max_centers_caps_and_records_the_stop(iris):
     X, _ = iris
-    model = WeightedMeanSubtractiveClustering(ra=0.25, max_centres=2).fit(X)
+    model = WeightedMeanSubtractiveClustering(ra=0.25, max_centers=2).fit(X)
     assert model.n_clusters_ == 2
     last = model.history_[-1]
-    assert (last.decision, last.reason) == ("stop", "max_centres")
+    assert (last.decision, last.reason) == ("stop", "max_centers")
     free = WeightedMeanSubtractiveClustering(ra=0.25).fit(X)
     assert free.n_clusters_ > 2
     np.testing.assert_allclose(model.cluster_centers_, free.cluster_centers_[:2])
@@ -427,7 +433,7 @@ def test_stop_reasons_cover_the_rule(artdata):
 
 
 # ---------------------------------------------------------------------------
-# Edge cases (spec section 6)
+# Edge cases
 # ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize("cls", SUBTRACTIVE)
@@ -447,7 +453,7 @@ def test_tiny_radius_makes_every_distinct_point_a_centre(cls, iris):
     X, _ = iris
     n_distinct = len(np.unique(X, axis=0))
     assert n_distinct == 149
-    model = cls(ra=0.01, record="none").fit(X)
+    model = cls(ra=0.01, record="end").fit(X)
     assert model.n_clusters_ == 149
     assert len(np.unique(model.cluster_centers_.round(9), axis=0)) == 149
 
@@ -461,6 +467,7 @@ def test_huge_radius_gives_the_potential_weighted_mean(iris):
     np.testing.assert_allclose(model.cluster_centers_[0], X.mean(axis=0), rtol=1e-3)
 
 
+@pytest.mark.filterwarnings("ignore:MountainClustering")
 def test_mountain_grid_size():
     X2 = np.random.default_rng(0).random((20, 2))
     X4 = np.random.default_rng(0).random((20, 4))
@@ -501,7 +508,7 @@ def test_bad_data(cls, X, message):
     ({"reject_ratio": 1.0, "accept_ratio": 1.0}, "reject_ratio must be < 1"),
     ({"accept_ratio": 1.5}, "accept_ratio must be <= 1"),
     ({"accept_ratio": 0.1, "reject_ratio": 0.2}, "accept_ratio must be >= reject_ratio"),
-    ({"max_centres": 0}, "max_centres must be >= 1"),
+    ({"max_centers": 0}, "max_centers must be >= 1"),
     ({"record": "some"}, "record must be one of"),
     ({"bounds": [[0.0, 0.0]]}, "bounds must have shape"),
     ({"bounds": [[1.0, 0.0], [0.0, 1.0]]}, "bounds must have its minimum"),
@@ -514,7 +521,7 @@ def test_bad_parameters(cls, params, message):
 
 
 @pytest.mark.parametrize("params, message", [
-    ({"centre_potential": "mean"}, "centre_potential must be one of"),
+    ({"center_potential": "mean"}, "center_potential must be one of"),
     ({"weight_potential": "final"}, "weight_potential must be one of"),
     ({"dmin_from": "peak"}, "dmin_from must be one of"),
 ])
@@ -538,7 +545,7 @@ def test_bad_fcm_parameters(params, message):
 # Fuzzy c-means
 # ---------------------------------------------------------------------------
 
-def test_fcm_follows_the_spec_recipe_and_equations(iris):
+def test_fcm_follows_bezdeks_recipe_and_equations(iris):
     X, _ = iris
     model = FuzzyCMeans(n_clusters=3, random_state=4).fit(X)
     U0 = np.random.default_rng(4).random((3, len(X)))
@@ -550,7 +557,8 @@ def test_fcm_follows_the_spec_recipe_and_equations(iris):
         d = cdist(X, s.centers)
         expected = 1 / ((d[:, :, None] / d[:, None, :]) ** 2).sum(axis=2)          # u_ik
         np.testing.assert_allclose(s.memberships, expected)
-        np.testing.assert_array_equal(s.labels, s.memberships.argmax(axis=1))
+        if s.labels is not None:
+            np.testing.assert_array_equal(s.labels, s.memberships.argmax(axis=1))
         assert s.change == pytest.approx(np.abs(s.memberships - prev.memberships).max())
     assert model.history_[-1].change < 1e-5 <= model.history_[-2].change
     objectives = [s.objective for s in model.history_]
@@ -608,3 +616,135 @@ def test_side_by_side_landscapes_and_fcm_view(artdata):
         player.stage.draw(frame)
     player.show(len(fcm.history_) - 1)
     assert player.picture.value[:4] == b"\x89PNG"
+
+
+# ---------------------------------------------------------------------------
+# Kernel subtractive clustering, the mountain grid warning, histories in memory
+# ---------------------------------------------------------------------------
+
+def reference_ksc(X, ra, sigma, *, squash=1.5, accept=0.5, reject=0.15):
+    """Plain full-matrix kernel SC: every squared distance is 2 - 2 K(x, y)."""
+    Xn = unit_hypercube(X)[0]
+    alpha, beta = 4 / ra**2, 4 / (squash * ra) ** 2
+    D2 = 2 - 2 * np.exp(-cdist(Xn, Xn, "sqeuclidean") / sigma**2)
+    P = np.exp(-alpha * D2).sum(axis=1)
+    p_ref, centres = P.max(), []
+    while P.max() > 0:
+        i = int(np.argmax(P))
+        rho = P[i] / p_ref
+        if rho <= reject:
+            break
+        if rho <= accept and min(np.sqrt(D2[i, c]) for c in centres) / ra + rho < 1:
+            P[i] = 0
+            continue
+        P = np.maximum(0, P - P[i] * np.exp(-beta * D2[i]))
+        P[i] = 0
+        centres.append(i)
+    return np.array(centres)
+
+
+@pytest.mark.parametrize("sigma", [2**0.5, 0.5])
+def test_kernel_sc_matches_the_reference(sigma, iris):
+    X, _ = iris
+    model = tc.KernelSubtractiveClustering(ra=0.4, sigma=sigma).fit(X)
+    np.testing.assert_array_equal(model.center_indices_, reference_ksc(X, 0.4, sigma))
+    assert model.sigma_ == sigma
+
+
+def test_kernel_sc_default_sigma_keeps_ra_local_and_median_is_documented(artdata):
+    X, _ = artdata
+    # sigma = sqrt(2): 2 - 2 exp(-d^2/2) = d^2 - d^4/4 + ..., so the hills are SC's near
+    # their point and the same two clusters are found.
+    ksc = tc.KernelSubtractiveClustering(ra=0.5).fit(X)
+    sc = SubtractiveClustering(ra=0.5).fit(X)
+    assert ksc.n_clusters_ == sc.n_clusters_ == 2
+    median = tc.KernelSubtractiveClustering(ra=0.5, sigma="median").fit(X)
+    Xn = unit_hypercube(X)[0][:: max(1, len(X) // 1000)]
+    assert median.sigma_ == pytest.approx(np.median(cdist(Xn, Xn)[np.triu_indices(len(Xn), 1)]))
+    assert median.n_clusters_ > 2  # narrower hills: more centres
+    with pytest.raises(ValueError, match="sigma must be > 0"):
+        tc.KernelSubtractiveClustering(sigma=0.0).fit(X)
+
+
+def test_mountain_grid_coarser_than_ra_warns(iris):
+    X, _ = iris
+    with pytest.warns(UserWarning, match="coarse for ra=0.4"):
+        MountainClustering(ra=0.4, grid_points=5).fit(X)   # reach 0.25 > 0.2
+    X8 = np.random.default_rng(0).random((50, 8))
+    with pytest.warns(UserWarning, match="grid of 4 nodes per axis in 8 dimensions"):
+        MountainClustering(ra=0.5).fit(X8)
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        MountainClustering(ra=0.4, grid_points=9).fit(X)   # reach 0.125: fine
+
+
+def artdata_like(n, seed=0):
+    """ArtData's shape with n points: a disc (a third) and a ring (two thirds)."""
+    rng = np.random.default_rng(seed)
+    n_disc = n // 3
+    r = np.concatenate([0.2 * np.sqrt(rng.random(n_disc)), np.sqrt(0.01 + 0.03 * rng.random(n - n_disc))])
+    t = 2 * np.pi * rng.random(n)
+    centre = np.where(np.arange(n)[:, None] < n_disc, 0.2, 0.7)
+    return centre + np.column_stack([r * np.cos(t), r * np.sin(t)])
+
+
+def test_a_long_run_keeps_its_history_small():
+    """Issue: SC with default recording held 2.78 GB on 20,000 ring-shaped points (5,545 frames).
+
+    A frame now keeps the shared landscape of the last carve and its own few
+    numbers; the potentials are rebuilt when read. (4,000 points keep the
+    test quick: about 900 frames, mostly grey-zone rejections.)
+    """
+    X = artdata_like(4000)
+    tracemalloc.start()
+    model = SubtractiveClustering(ra=0.5).fit(X)
+    held, _ = tracemalloc.get_traced_memory()   # what the fitted model (and its history) holds
+    tracemalloc.stop()
+    frames = len(model.history_)
+    assert frames > 500
+    per_frame_full = 3 * 8 * len(X)              # 2N potentials + N labels, as before
+    assert held < 0.05 * frames * per_frame_full, (held / 2**20, frames)
+    # The rebuilt potentials are the ones the readable path gives.
+    for n in (1, frames // 2, frames - 1):
+        np.testing.assert_array_equal(model.history_[n].potential_before,
+                                      model.history_[n - 1].potential_after)
+
+
+def test_fcm_history_stores_centres_not_memberships():
+    X, _ = make_blobs(n_samples=20_000, centers=4, random_state=0)
+    tracemalloc.start()
+    model = FuzzyCMeans(n_clusters=4, random_state=0).fit(X)
+    held, _ = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert model.n_iter_ > 10
+    per_frame_full = 8 * X.size * 2 + 8 * len(X)   # an (N, c) membership matrix and N labels
+    assert held < 5 * per_frame_full, (held / 2**20, model.n_iter_)
+    np.testing.assert_array_equal(model.history_[-1].memberships, model.memberships_)
+
+
+@pytest.mark.parametrize("cls", [FuzzyCMeans, SubtractiveClustering, WeightedMeanSubtractiveClustering])
+def test_tiny_scales_are_refused_with_the_fix(cls, iris):
+    """FuzzyCMeans used to return NaN centres after 300 iterations at 1e-300, silently."""
+    X, _ = iris
+    with pytest.raises(ValueError, match="Standardise X first"):
+        cls().fit(X * 1e-300)
+
+
+def test_record_values_name_the_frame_unit(artdata):
+    X, _ = artdata
+    with pytest.raises(ValueError, match=r"record must be one of \['candidate', 'center', 'end'\]"):
+        SubtractiveClustering(record="full").fit(X)
+    model = SubtractiveClustering(record="center").fit(X)
+    assert [s.decision for s in model.history_] == ["accept", "accept", "stop"]
+
+
+@pytest.mark.parametrize("ra", [0.5, 0.05])   # factored form, and the direct sum it falls back to
+def test_factored_and_direct_potentials_agree(ra):
+    from tutorcluster import subtractive
+    X = np.random.default_rng(1).random((700, 2))
+    direct = np.exp(-(4 / ra**2) * cdist(X, X, "sqeuclidean")).sum(axis=1)
+    np.testing.assert_allclose(potentials(X, X, ra), direct, rtol=1e-12)
+    np.testing.assert_allclose(potentials(X[:40], X, ra, block_bytes=1), direct[:40], rtol=1e-12)
+    used = subtractive._factored_potentials(X, X, 4 / ra**2, X.mean(axis=0), True, 2**20)
+    assert (used is None) == (ra == 0.05)

@@ -18,8 +18,8 @@ from ._snapshots import Snapshot, SnapshotEstimator, set_history_budget
 from .kmeans import KMeans, KMeansSnapshot
 from .amsom import AMSOM, BatchSOM, SOMSnapshot
 from .fnmeans import FNMeans, FNMeansSnapshot, PNN
-from .subtractive import (FuzzyCMeans, FuzzyCMeansSnapshot, MountainClustering, SubtractiveClustering,
-                          SubtractiveSnapshot, WeightedMeanSubtractiveClustering)
+from .subtractive import (FuzzyCMeans, FuzzyCMeansSnapshot, KernelSubtractiveClustering, MountainClustering,
+                          SubtractiveClustering, SubtractiveSnapshot, WeightedMeanSubtractiveClustering)
 from .centnn import CentNN, CentNNEpochSnapshot, CentNNSampleSnapshot
 from .arkmeans import ARKMeans, ARKMeansSnapshot, KPrimeMeans, KPrimeMeansSnapshot, RKMeans, RKMeansSnapshot
 
@@ -54,6 +54,7 @@ __all__ = [
     "FuzzyCMeansSnapshot",
     "KMeans",
     "KMeansSnapshot",
+    "KernelSubtractiveClustering",
     "KPrimeMeans",
     "KPrimeMeansSnapshot",
     "MountainClustering",

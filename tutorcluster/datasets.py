@@ -95,7 +95,7 @@ def make_artdata(seed=0, ring_centre=(0.7, 0.7)):
     Drawn from ``np.random.default_rng(seed)`` in this order: disc radii
     ``0.2*sqrt(U)``, disc angles, ring radii ``sqrt(0.01 + 0.03*U)``, ring
     angles. The disc is centred at (0.2, 0.2); the ring at ``ring_centre``
-    (the paper does not give it; see the WMSC spec). Returns ``(X, y)``,
+    (the paper does not give it; see notebook 05, appendix A). Returns ``(X, y)``,
     disc first (label 0), then ring (label 1).
     """
     rng = np.random.default_rng(seed)

@@ -70,8 +70,8 @@ def dehuri_index(y_true, y_pred):
     """The "Dehuri index" of the WMSC paper: purity as a percentage.
 
     Each cluster is given its majority class and the index is the
-    percentage of points correctly classified that way (see the WMSC spec,
-    section 5, item 7).
+    percentage of points correctly classified that way (notebook
+    ``05-wmsc.ipynb``, appendix A, says why this reading).
     """
     return 100.0 * purity(y_true, y_pred)
 

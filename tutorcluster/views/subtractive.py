@@ -10,7 +10,10 @@
   proposes (white circle; for WMSC the weighted mean, joined to the
   candidate by an arrow), the carving radius ``r_b`` when it is accepted,
   the distance to the nearest centre when the decision fell in the grey
-  zone, and the decision with its reason. For more than two features the
+  zone, and the decision with its reason. The ringed points of a WMSC
+  neighbourhood are drawn larger the more weight Eq. 4 gives them; the
+  candidate's star sits on top of its centre, and an arrow runs from the
+  candidate to the weighted mean. For more than two features the
   points are drawn through the fixed PCA projection, without the landscape;
 * **the decisions**: the ratio ``rho`` of every candidate so far against
   its number, with the accept and reject thresholds, the grey zone between
@@ -18,6 +21,8 @@
   when it reaches 1).
 
 :class:`LandscapeView` is the map alone, to put SC and WMSC side by side.
+:class:`CarvingView` puts the landscape before and after each step side by
+side, so an accepted centre's carve (Eqs. 3 and 5) is seen as it happens.
 :class:`FuzzyCMeansView` draws fuzzy c-means: colours fade with fuzziness and
 each centre leaves a trail.
 """
@@ -26,9 +31,11 @@ import numpy as np
 from matplotlib.cm import ScalarMappable
 from matplotlib.collections import LineCollection
 from matplotlib.colors import Normalize, to_rgba
+from matplotlib.lines import Line2D
 from matplotlib.patches import Ellipse
 
-from ..subtractive import potentials
+from ..distances import nearest
+from ..subtractive import kernel_squared_distances, potentials
 from .base import PointsView, View, label_colors
 
 DECISION_COLORS = {"accept": "#2ca02c", "reject": "#ff7f0e", "stop": "#d62728"}
@@ -52,7 +59,8 @@ class SubtractiveView(View):
         self.low, self.span = low, high - low
         self.X_unit = np.clip((self.X - low) / self.span, 0.0, 1.0)
         self.beta = 4.0 / first.rb**2
-        top = max(float(s.potential_before.max()) for s in self.history)
+        self.sigma = first.sigma
+        top = max(float(s.landscape.carved.max()) for s in self.history)
         self.norm = Normalize(0.0, top)
 
         if self.show_ratios:
@@ -82,7 +90,7 @@ class SubtractiveView(View):
                 axis = np.linspace(0.0, 1.0, n)
                 gx, gy = np.meshgrid(axis, axis)  # rows are y, columns x (imshow's order)
                 self.nodes = np.column_stack([gx.ravel(), gy.ravel()])
-                self.land0 = potentials(self.nodes, self.X_unit, first.ra)
+                self.land0 = potentials(self.nodes, self.X_unit, first.ra, sigma=self.sigma)
                 blank = np.zeros((n, n))
             self.image = ax.imshow(blank, origin="lower", extent=extent, cmap=CMAP, norm=self.norm,
                                    aspect="auto", interpolation="bilinear", alpha=0.85, zorder=0)
@@ -94,24 +102,29 @@ class SubtractiveView(View):
                                      norm=self.norm, edgecolors="white", linewidths=0.4, zorder=2)
         self.figure.colorbar(ScalarMappable(self.norm, CMAP), ax=ax, shrink=0.8, pad=0.02,
                              label="potential")
+        # Eq. 4's weights: a ringed neighbour's size grows with its weight.
         self.neighbours = ax.scatter([], [], s=34, facecolors="none", edgecolors="black",
-                                     linewidths=0.7, zorder=3)
+                                     linewidths=0.8, zorder=3, label="Eq. 4 weight (ring size)")
         self.ra_circle = Ellipse((0, 0), 0, 0, fill=False, edgecolor="red", linewidth=1.2,
                                  linestyle="-", zorder=4, visible=False)
         self.rb_circle = Ellipse((0, 0), 0, 0, fill=False, edgecolor="white", linewidth=1.2,
                                  linestyle="--", zorder=4, visible=False)
         ax.add_patch(self.ra_circle)
         ax.add_patch(self.rb_circle)
-        (self.shift,) = ax.plot([], [], color="black", linewidth=1.4, zorder=5)
+        self.shift = ax.annotate("", xy=(0, 0), xytext=(0, 0), zorder=5, annotation_clip=False,
+                                 arrowprops=dict(arrowstyle="-|>", color="black", linewidth=1.4,
+                                                 mutation_scale=12, shrinkA=0, shrinkB=4))
         (self.gap,) = ax.plot([], [], color=DECISION_COLORS["reject"], linewidth=1.5,
                               linestyle=":", zorder=5)
         self.centres = ax.scatter([], [], s=150, marker="X", c="black", edgecolors="white",
                                   linewidths=1.5, zorder=6, label="accepted centres")
-        self.candidate = ax.scatter([], [], s=220, marker="*", c="red", edgecolors="black",
-                                    linewidths=0.8, zorder=7, label="candidate")
-        self.centre = ax.scatter([], [], s=80, marker="o", c="white", edgecolors="black",
-                                 linewidths=1.5, zorder=8,
+        # The centre's circle is drawn under the candidate's star, larger, so
+        # the star stays visible when the two coincide (SC).
+        self.centre = ax.scatter([], [], s=170, marker="o", c="white", edgecolors="black",
+                                 linewidths=1.5, zorder=7,
                                  label=self._centre_label())
+        self.candidate = ax.scatter([], [], s=150, marker="*", c="red", edgecolors="black",
+                                    linewidths=0.6, zorder=8, label="candidate")
         self.badge = ax.text(0.02, 0.98, "", transform=ax.transAxes, va="top", ha="left",
                              fontsize=9, zorder=9,
                              bbox=dict(boxstyle="round,pad=0.3", facecolor="white", alpha=0.9))
@@ -120,19 +133,30 @@ class SubtractiveView(View):
     def _centre_label(self):
         if self.grid_mode:
             return "centre (the grid node)"
-        if any(len(s.neighbourhood) > 1 for s in self.history):
+        if any(len(s.weights) > 1 for s in self.history):
             return "weighted-mean centre"
         return "centre (the candidate)"
 
-    def _landscape(self, snapshot):
-        """The landscape the candidate was picked from, shaped for imshow."""
+    #: Which landscape the map shows: the one the candidate was picked from
+    #: ("before") or the one this step leaves ("after", carved around an
+    #: accepted centre).
+    when = "before"
+
+    def _potentials(self, s):
+        return s.potential_before if self.when == "before" else s.potential_after
+
+    def _landscape(self, s):
+        """The landscape before or after this step, shaped for imshow."""
         if self.grid_mode:
             # Grid nodes are in "ij" order (x first); imshow wants rows = y.
-            return snapshot.potential_before.reshape(self.g, self.g).T
+            return self._potentials(s).reshape(self.g, self.g).T
         carved = self.land0.copy()
-        before = snapshot.n_centres_before
-        for centre, height in zip(snapshot.centres_norm[:before], snapshot.centre_heights[:before]):
-            carved -= height * np.exp(-self.beta * ((self.nodes - centre) ** 2).sum(axis=1))
+        count = s.n_centers_before if self.when == "before" else len(s.center_heights)
+        for centre, height in zip(s.centers_norm[:count], s.center_heights[:count]):
+            d2 = ((self.nodes - centre) ** 2).sum(axis=1)
+            if self.sigma is not None:
+                d2 = kernel_squared_distances(d2, self.sigma)
+            carved -= height * np.exp(-self.beta * d2)
         n = self.landscape_points
         return np.maximum(carved, 0.0).reshape(n, n)
 
@@ -140,18 +164,27 @@ class SubtractiveView(View):
         if self.image is not None:
             self.image.set_data(self._landscape(s))
         if self.grid_mode:
-            self.points.set_facecolor(label_colors(s.labels, len(self.X)))
-            neighbours = np.empty((0, 2))
+            # The candidate loop assigns no labels: colour each point by its
+            # nearest accepted centre so far.
+            labels = nearest(self.X_unit, s.centers_norm)[0] if len(s.centers_norm) else None
+            self.points.set_facecolor(label_colors(labels, len(self.X)))
         else:
-            self.points.set_array(s.potential_before)
-            neighbours = self.project(self.X[s.neighbourhood]) if len(s.neighbourhood) > 1 else np.empty((0, 2))
-        self.neighbours.set_offsets(neighbours)
+            self.points.set_array(self._potentials(s))
+        if len(s.weights) > 1:
+            self.neighbours.set_offsets(self.project(self.X[s.neighbourhood]))
+            self.neighbours.set_sizes(12 + 160 * s.weights / s.weights.max())
+        else:
+            self.neighbours.set_offsets(np.empty((0, 2)))
         self.centres.set_offsets(self.project(s.centers).reshape(-1, 2))
         cand = self.project(s.candidate_original)[0]
-        centre = self.project(s.centre_original)[0]
+        centre = self.project(s.center_original)[0]
         self.candidate.set_offsets([cand])
         self.centre.set_offsets([centre])
-        self.shift.set_data([cand[0], centre[0]], [cand[1], centre[1]])
+        moved = not np.allclose(cand, centre)
+        self.shift.set_visible(moved)
+        if moved:
+            self.shift.xy = centre
+            self.shift.set_position(cand)
 
         if self.two_d:
             self.ra_circle.set_center(cand)
@@ -160,14 +193,16 @@ class SubtractiveView(View):
             self.ra_circle.set_visible(True)
             accepted = s.decision == "accept"
             self.rb_circle.set_center(centre)
+            # (KSC's carving radius is measured in the kernel's feature space;
+            # the circle shows it in the data space to second order.)
             self.rb_circle.set_width(2 * s.rb * self.span[0])
             self.rb_circle.set_height(2 * s.rb * self.span[1])
             self.rb_circle.set_visible(accepted)
 
-        if s.d_min_over_ra is not None and s.n_centres_before:
-            previous = s.centres_norm[:s.n_centres_before]
-            nearest = previous[np.argmin(((previous - s.centre) ** 2).sum(axis=1))]
-            end = self.project(nearest * self.span + self.low)[0]
+        if s.d_min_over_ra is not None and s.n_centers_before:
+            previous = s.centers_norm[:s.n_centers_before]
+            closest = previous[np.argmin(((previous - s.center) ** 2).sum(axis=1))]
+            end = self.project(closest * self.span + self.low)[0]
             self.gap.set_data([centre[0], end[0]], [centre[1], end[1]])
         else:
             self.gap.set_data([], [])
@@ -190,7 +225,6 @@ class SubtractiveView(View):
         self.grey = np.array([np.nan if s.d_min_over_ra is None else min(s.ratio + s.d_min_over_ra, 1.27)
                               for s in self.history])
         self.colors = np.array([to_rgba(DECISION_COLORS[s.decision]) for s in self.history])
-        self.frame_of = {id(s): n for n, s in enumerate(self.history)}
         ax.axhspan(first.reject_ratio, first.accept_ratio, color="0.9", zorder=0)
         ax.axhline(first.accept_ratio, color=DECISION_COLORS["accept"], linewidth=1)
         ax.axhline(first.reject_ratio, color=DECISION_COLORS["stop"], linewidth=1)
@@ -210,10 +244,16 @@ class SubtractiveView(View):
                                     edgecolors="0.3", zorder=3, label=r"$\rho + d_{min}/r_a$")
         self.current = ax.scatter([], [], s=140, facecolors="none", edgecolors="black",
                                   linewidths=1.5, zorder=4)
-        ax.legend(loc="upper right", fontsize=7)
+        # A legend for the decision colours of the dots, and the markers.
+        handles = [Line2D([], [], linestyle="", marker="o", markersize=5, color=color, label=decision)
+                   for decision, color in DECISION_COLORS.items()]
+        handles.append(Line2D([], [], linestyle="", marker="^", markersize=5, markerfacecolor="none",
+                              markeredgecolor="0.3", label=r"$\rho + d_{min}/r_a$ (grey zone)"))
+        ax.legend(handles=handles, loc="upper right", fontsize=7, title=r"$\rho$ of each candidate",
+                  title_fontsize=7)
 
-    def _draw_ratios(self, s):
-        n = self.frame_of[id(s)] + 1
+    def _draw_ratios(self, s, frame):
+        n = frame + 1
         self.rho_dots.set_offsets(np.column_stack([self.steps[:n], self.rhos[:n]]))
         self.rho_dots.set_facecolor(self.colors[:n])
         has_grey = ~np.isnan(self.grey[:n])
@@ -223,7 +263,7 @@ class SubtractiveView(View):
     def draw(self, snapshot, frame):
         self._draw_map(snapshot)
         if self.show_ratios:
-            self._draw_ratios(snapshot)
+            self._draw_ratios(snapshot, frame)
 
 
 class LandscapeView(SubtractiveView):
@@ -231,6 +271,34 @@ class LandscapeView(SubtractiveView):
 
     figsize = (5.6, 4.4)
     show_ratios = False
+
+
+class _AfterMap(SubtractiveView):
+    """The map of the landscape this step leaves (for :class:`CarvingView`)."""
+
+    figsize = (5.6, 4.4)
+    show_ratios = False
+    when = "after"
+
+
+class CarvingView(View):
+    """The landscape before (left) and after (right) each step.
+
+    An accepted centre's carve (Eq. 3 for SC, Eq. 5 for WMSC) removes a
+    Gaussian of radius ``r_b`` around the centre: the right map shows what
+    is left, which is the next frame's left map.
+    """
+
+    figsize = (11.0, 4.4)
+
+    def setup(self):
+        left, right = self.figure.subfigures(1, 2)
+        self.before = LandscapeView(left, self.X, self.history, self.project, title="before this step")
+        self.after = _AfterMap(right, self.X, self.history, self.project, title="after this step")
+
+    def draw(self, snapshot, frame):
+        self.before.draw(snapshot, frame)
+        self.after.draw(snapshot, frame)
 
 
 class FuzzyCMeansView(PointsView):
@@ -242,7 +310,6 @@ class FuzzyCMeansView(PointsView):
 
     def setup(self):
         super().setup()
-        self.frame_of = {id(s): n for n, s in enumerate(self.history)}
         self.paths = np.stack([self.project(s.centers) for s in self.history], axis=1)  # (c, T, 2)
         self.trails = LineCollection([], colors="black", linewidths=1.0, zorder=2.5)
         self.ax.add_collection(self.trails)
@@ -252,8 +319,8 @@ class FuzzyCMeansView(PointsView):
         u = snapshot.memberships
         c = u.shape[1]
         sure = (u.max(axis=1) - 1.0 / c) / (1.0 - 1.0 / c) if c > 1 else np.ones(len(u))
-        colors = label_colors(snapshot.labels, len(u))
+        colors = label_colors(np.argmax(u, axis=1), len(u))
         colors[:, :3] = 1.0 - sure[:, None] * (1.0 - colors[:, :3])
         self.points.set_facecolor(colors)
-        n = self.frame_of[id(snapshot)] + 1
+        n = frame + 1
         self.trails.set_segments(list(self.paths[:, :n]))
