@@ -1,6 +1,6 @@
 """Tests of tutorcluster.amsom: BatchSOM, AMSOM, their equations and their view.
 
-Spec: ``specs/amsom.md``; notebook ``notebooks/02-amsom.ipynb``.
+Notebook ``notebooks/02-amsom.ipynb``.
 """
 
 import math
@@ -14,7 +14,7 @@ import tutorcluster as tc
 from tutorcluster import amsom
 from tutorcluster.amsom import (AMSOM, BatchSOM, SOMSnapshot, adjacency_matrix, age_edges,
                                 batch_weights, best_two_units, edge_list, lattice_edges,
-                                lattice_positions, move_positions, neuron_errors, prune_edges,
+                                lattice_positions, move_positions, accumulated_errors, prune_edges,
                                 split_children, vesanto_shape)
 from tutorcluster.datasets import load, make_cluster_data
 from tutorcluster.metrics import quantization_error, topographic_error
@@ -212,10 +212,10 @@ def test_sample_ageing_closed_form_equals_the_loop(seed):
     np.testing.assert_array_equal(A, expected_A)
 
 
-def test_neuron_errors_are_summed_distances():
+def test_accumulated_errors_are_summed_distances():
     X = np.array([[0.0, 0.0], [3.0, 4.0], [10.0, 0.0]])
     W = np.array([[0.0, 0.0], [10.0, 1.0]])
-    np.testing.assert_allclose(neuron_errors(X, W), [5.0, 1.0])
+    np.testing.assert_allclose(accumulated_errors(X, W), [5.0, 1.0])
 
 
 def test_split_children_eqs_15_to_18():
@@ -402,7 +402,7 @@ def test_batch_som_on_the_lattice(iris):
 
 
 # --------------------------------------------------------------------------
-# Edge cases (spec section 7)
+# Edge cases
 # --------------------------------------------------------------------------
 
 @pytest.mark.parametrize("cls", [BatchSOM, AMSOM])
@@ -518,7 +518,7 @@ def test_growth_needs_an_error_above_the_threshold():
 def _expected_failures(estimator):
     return {
         "check_clustering": "labels_ are the best-matching units of a map of about 5 sqrt(N) "
-                            "neurons (spec), not 3 clusters, so their ARI against 3 blobs is low.",
+                            "neurons (the map-size rule), not 3 clusters, so their ARI against 3 blobs is low.",
     }
 
 

@@ -134,7 +134,7 @@ class SOMView(View):
     def _previous_frames(self):
         """Per frame: the positions and weights (in the frame before) of the neurons it removed."""
         before, previous = {}, None
-        for snapshot in self.history:
+        for frame, snapshot in enumerate(self.history):
             found = np.zeros(len(snapshot.removed_ids), dtype=bool)
             where = np.zeros(len(snapshot.removed_ids), dtype=np.int64)
             if previous is not None and len(snapshot.removed_ids):
@@ -143,7 +143,7 @@ class SOMView(View):
                 found = previous.ids[where] == snapshot.removed_ids
             if found.any():
                 gone = where[found]
-                before[id(snapshot)] = (previous.positions[gone], previous.centers[gone])
+                before[frame] = (previous.positions[gone], previous.centers[gone])
             previous = snapshot
         return before
 
@@ -181,7 +181,7 @@ class SOMView(View):
         added = np.isin(snapshot.ids, snapshot.added_ids)
         self.map_added.set_offsets(plane[added].reshape(-1, 2))
         self.data_added.set_offsets(data[added].reshape(-1, 2))
-        gone_positions, gone_weights = self._before.get(id(snapshot), (np.zeros((0, 2)), None))
+        gone_positions, gone_weights = self._before.get(frame, (np.zeros((0, 2)), None))
         self.map_removed.set_offsets(self._plane(gone_positions))
         self.data_removed.set_offsets(
             self.project(gone_weights) if gone_weights is not None else np.zeros((0, 2)))
