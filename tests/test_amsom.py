@@ -61,7 +61,7 @@ class TestVesantoShape:
         assert vesanto_shape(X, lattice="hex") == (17, 3)
 
     def test_paper_datasets(self):
-        # Spec A10: wine (z-scored, "eig") gives 67 units -> 11 x 6 = 66, as in Table 2.
+        # The map-size rule (notebook, "Reading the paper"): wine (z-scored, "eig") gives 67 units -> 11 x 6 = 66, as in Table 2.
         assert vesanto_shape(load("wine", standardize=True)[0]) == (11, 6)
         X, _ = make_cluster_data()
         rows, cols = vesanto_shape(X)
@@ -261,7 +261,7 @@ def test_prune_edges_ties_go_to_the_shorter_edge_then_the_lower_index():
 
 @pytest.mark.parametrize("lattice", ["rect", "hex"])
 def test_amsom_reduces_to_batch_som(iris, lattice):
-    """Spec section 5: alpha = 0, no growth, no ageing out, no pruning -> the classic SOM."""
+    """The notebook's baseline reduction: alpha = 0, no growth, no ageing out, no pruning -> the classic SOM."""
     X, _ = iris
     som = BatchSOM(lattice=lattice, random_state=3).fit(X)
     still = AMSOM(lattice=lattice, alpha=0.0, t_add=10**6, age_max=math.inf,
@@ -647,3 +647,18 @@ def test_predict_transform_score_come_from_the_nearest_centre(iris):
     np.testing.assert_array_equal(model.predict(X), model.labels_)
     distances = model.transform(X)
     np.testing.assert_allclose(distances.min(axis=1).mean(), model.quantization_error_)
+
+
+def test_view_has_a_class_legend_and_a_progress_marker(iris_model, iris):
+    import matplotlib
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+    from tutorcluster.views.amsom import SOMView
+    X, y = iris
+    figure = Figure(figsize=SOMView.figsize, layout="constrained")
+    view = SOMView(figure, X, iris_model.history_, y=y)
+    frame = len(iris_model.history_) // 2
+    view.draw(iris_model.history_[frame], frame)
+    assert list(view.progress_marker.get_xdata()) == [iris_model.history_[frame].iteration] * 2
+    labels = [text.get_text() for text in figure.legends[0].get_texts()]
+    assert [f"class {k}" for k in range(3)] == labels[:3]
