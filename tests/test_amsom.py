@@ -1,6 +1,6 @@
 """Tests of tutorcluster.amsom: BatchSOM, AMSOM, their equations and their view.
 
-Spec: ``specs/amsom.md``; notebook ``notebooks/02-amsom.ipynb``.
+Notebook ``notebooks/02-amsom.ipynb``.
 """
 
 import math
@@ -14,7 +14,7 @@ import tutorcluster as tc
 from tutorcluster import amsom
 from tutorcluster.amsom import (AMSOM, BatchSOM, SOMSnapshot, adjacency_matrix, age_edges,
                                 batch_weights, best_two_units, edge_list, lattice_edges,
-                                lattice_positions, move_positions, neuron_errors, prune_edges,
+                                lattice_positions, move_positions, accumulated_errors, prune_edges,
                                 split_children, vesanto_shape)
 from tutorcluster.datasets import load, make_cluster_data
 from tutorcluster.metrics import quantization_error, topographic_error
@@ -61,7 +61,7 @@ class TestVesantoShape:
         assert vesanto_shape(X, lattice="hex") == (17, 3)
 
     def test_paper_datasets(self):
-        # Spec A10: wine (z-scored, "eig") gives 67 units -> 11 x 6 = 66, as in Table 2.
+        # The map-size rule (notebook, "Reading the paper"): wine (z-scored, "eig") gives 67 units -> 11 x 6 = 66, as in Table 2.
         assert vesanto_shape(load("wine", standardize=True)[0]) == (11, 6)
         X, _ = make_cluster_data()
         rows, cols = vesanto_shape(X)
@@ -212,10 +212,10 @@ def test_sample_ageing_closed_form_equals_the_loop(seed):
     np.testing.assert_array_equal(A, expected_A)
 
 
-def test_neuron_errors_are_summed_distances():
+def test_accumulated_errors_are_summed_distances():
     X = np.array([[0.0, 0.0], [3.0, 4.0], [10.0, 0.0]])
     W = np.array([[0.0, 0.0], [10.0, 1.0]])
-    np.testing.assert_allclose(neuron_errors(X, W), [5.0, 1.0])
+    np.testing.assert_allclose(accumulated_errors(X, W), [5.0, 1.0])
 
 
 def test_split_children_eqs_15_to_18():
@@ -261,7 +261,7 @@ def test_prune_edges_ties_go_to_the_shorter_edge_then_the_lower_index():
 
 @pytest.mark.parametrize("lattice", ["rect", "hex"])
 def test_amsom_reduces_to_batch_som(iris, lattice):
-    """Spec section 5: alpha = 0, no growth, no ageing out, no pruning -> the classic SOM."""
+    """The notebook's baseline reduction: alpha = 0, no growth, no ageing out, no pruning -> the classic SOM."""
     X, _ = iris
     som = BatchSOM(lattice=lattice, random_state=3).fit(X)
     still = AMSOM(lattice=lattice, alpha=0.0, t_add=10**6, age_max=math.inf,
@@ -402,7 +402,7 @@ def test_batch_som_on_the_lattice(iris):
 
 
 # --------------------------------------------------------------------------
-# Edge cases (spec section 7)
+# Edge cases
 # --------------------------------------------------------------------------
 
 @pytest.mark.parametrize("cls", [BatchSOM, AMSOM])
@@ -518,7 +518,7 @@ def test_growth_needs_an_error_above_the_threshold():
 def _expected_failures(estimator):
     return {
         "check_clustering": "labels_ are the best-matching units of a map of about 5 sqrt(N) "
-                            "neurons (spec), not 3 clusters, so their ARI against 3 blobs is low.",
+                            "neurons (the map-size rule), not 3 clusters, so their ARI against 3 blobs is low.",
     }
 
 
@@ -570,3 +570,95 @@ def test_view_helpers():
     with pytest.raises(ValueError, match="one label per row"):
         tc.scrub(AMSOM(random_state=0, **FAST).fit(np.random.default_rng(0).random((20, 2))),
                  np.random.default_rng(0).random((20, 2)), [0, 1])
+
+
+# The numeric core (issues 10 and 11)
+
+@pytest.mark.parametrize("n_features", [1, 2, 3])
+def test_the_tree_search_finds_the_same_two_units_as_the_dense_one(n_features):
+    from tutorcluster.distances import two_nearest, two_nearest_tree
+    rng = np.random.default_rng(n_features)
+    X = rng.standard_normal((3000, n_features)) + 1e6   # far from the origin, too
+    W = rng.standard_normal((200, n_features)) + 1e6
+    tree, dense = two_nearest_tree(X, W), two_nearest(X, W)
+    np.testing.assert_array_equal(tree[0], dense[0])
+    np.testing.assert_array_equal(tree[1], dense[1])
+    np.testing.assert_allclose(tree[2], dense[2], rtol=1e-6, atol=1e-9)
+
+
+def test_the_tree_search_breaks_ties_like_the_dense_one():
+    from tutorcluster.distances import two_nearest, two_nearest_tree
+    W = lattice_positions(10, 10)            # 100 units on the integer grid
+    X = np.array([[0.5, 0.5], [2.5, 3.0], [4.0, 4.5], [7.0, 7.0], [0.5, 0.0]])
+    for got, want in zip(two_nearest_tree(X, W), two_nearest(X, W)):
+        np.testing.assert_array_equal(got, want)
+
+
+def test_the_fast_path_and_the_readable_path_give_the_same_map(monkeypatch):
+    from tutorcluster import distances
+    X, _ = make_cluster_data()
+    fast = AMSOM(random_state=0, **FAST).fit(X)
+    monkeypatch.setattr(distances, "TREE_MAX_FEATURES", 0)     # always the dense search
+    dense = AMSOM(random_state=0, **FAST).fit(X)
+    np.testing.assert_array_equal(fast.labels_, dense.labels_)
+    np.testing.assert_allclose(fast.weights_, dense.weights_, rtol=1e-9, atol=1e-9)
+    assert fast.n_epochs_ == dense.n_epochs_
+
+
+@pytest.mark.parametrize("factor", [1e150, 1e-150])
+@pytest.mark.parametrize("cls", [BatchSOM, AMSOM])
+def test_extreme_scales_get_the_clear_message_not_a_nan_error(cls, factor, iris):
+    X, _ = iris
+    with pytest.raises(ValueError, match="Standardise X first"):
+        cls(random_state=0).fit(X * factor)
+    if factor > 1:
+        with pytest.raises(ValueError, match="Standardise X first"):
+            vesanto_shape(X * factor)
+
+
+def test_split_about_the_data_mean_moves_with_the_data():
+    w_q, w_f = np.array([1.0, 2.0]), np.array([3.0, 1.0])
+    r_q, r_f = np.zeros(2), np.array([1.0, 0.0])
+    (a1, a2), _ = split_children(w_q, r_q, w_f, r_f, 0.3, origin=np.zeros(2))
+    shift = np.array([1e6, -5e5])
+    (b1, b2), _ = split_children(w_q + shift, r_q, w_f + shift, r_f, 0.3, origin=shift)
+    np.testing.assert_allclose(b1 - shift, a1)
+    np.testing.assert_allclose(b2 - shift, a2)
+    np.testing.assert_allclose(a1 + a2, w_q)          # function preserving about the origin
+
+
+def test_fits_are_committed_whole_and_frames_are_lazy(iris):
+    X, _ = iris
+    model = AMSOM(random_state=0, **FAST)
+    frames = model.iter_fit(X)
+    next(frames), next(frames)
+    frames.close()
+    assert not hasattr(model, "weights_") and not hasattr(model, "growth_threshold_")
+    full = AMSOM(random_state=0, **FAST).fit(X)
+    last = AMSOM(random_state=0, record_every=0, **FAST).fit(X)
+    assert len(last.history_) == 1
+    np.testing.assert_array_equal(last.history_[0].centers, full.history_[-1].centers)
+    np.testing.assert_array_equal(last.weights_, full.weights_)
+
+
+def test_predict_transform_score_come_from_the_nearest_centre(iris):
+    X, _ = iris
+    model = BatchSOM(random_state=0, max_epochs=30, decay_epochs=10).fit(X)
+    np.testing.assert_array_equal(model.predict(X), model.labels_)
+    distances = model.transform(X)
+    np.testing.assert_allclose(distances.min(axis=1).mean(), model.quantization_error_)
+
+
+def test_view_has_a_class_legend_and_a_progress_marker(iris_model, iris):
+    import matplotlib
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+    from tutorcluster.views.amsom import SOMView
+    X, y = iris
+    figure = Figure(figsize=SOMView.figsize, layout="constrained")
+    view = SOMView(figure, X, iris_model.history_, y=y)
+    frame = len(iris_model.history_) // 2
+    view.draw(iris_model.history_[frame], frame)
+    assert list(view.progress_marker.get_xdata()) == [iris_model.history_[frame].iteration] * 2
+    labels = [text.get_text() for text in figure.legends[0].get_texts()]
+    assert [f"class {k}" for k in range(3)] == labels[:3]

@@ -41,13 +41,14 @@ import math
 import numbers
 import warnings
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
-from scipy.spatial.distance import cdist
 from sklearn.base import ClusterMixin
 
+from .distances import NearestCentreMixin, nearest, squared_distances, two_nearest_fast
 from ._snapshots import Snapshot, SnapshotEstimator
-from ._validation import check_choice, check_fitted_X, check_int, check_real, check_rng, check_X
+from ._validation import check_choice, check_int, check_real, check_rng, check_scale
 
 #: The largest number of lattice neighbours: the default Q of each lattice.
 LATTICE_DEGREE = {"rect": 4, "hex": 6}
@@ -101,6 +102,8 @@ def vesanto_shape(X, lattice="rect", side_ratio="eig"):
         raise ValueError(f"X must be a non-empty 2-D array, got shape {X.shape}.")
     if not np.all(np.isfinite(X)):
         raise ValueError("X contains NaN or infinite values.")
+    # Data whose covariance overflows (|x| > 1e100) would give NaN eigenvalues.
+    check_scale(X)
     n_samples, n_features = X.shape
     m = math.ceil(5 * math.sqrt(n_samples))
     if n_features == 1:  # som_topol_struct: 1-D data gets a chain
@@ -150,7 +153,8 @@ def lattice_edges(rows, cols, lattice="rect"):
         Pairs ``(i, j)`` with ``i < j`` in lexicographic order.
     """
     positions = lattice_positions(rows, cols, lattice)
-    apart = cdist(positions, positions)
+    # Lattice neighbours are exactly 1 apart (squared distance 1).
+    apart = squared_distances(positions, positions)
     return np.argwhere(np.triu(np.isclose(apart, 1.0), 1))
 
 
@@ -194,22 +198,22 @@ def best_two_units(X, weights):
     best, second : ndarray of shape (n_samples,)
         ``second`` equals ``best`` when there is a single unit.
     """
-    best, second, _ = _two_smallest(cdist(X, weights, "sqeuclidean"))
+    best, second, _ = _two_best(X, weights)
     return best, second
 
 
-def _two_smallest(distances):
-    """Column of the smallest and second-smallest entry of each row, and the smallest.
+def _two_best(X, weights):
+    """Best and second-best unit and the best squared distance, blocked and centred.
 
-    Two ``argmin`` passes (O(n m)) instead of a full sort; ``distances`` is
-    overwritten.
+    :func:`tutorcluster.distances.two_nearest` (blocks of the distance matrix
+    within a memory budget, on data centred on the weights' mean), or a
+    KD-tree in low dimension (:func:`tutorcluster.distances.two_nearest_tree`,
+    the same units). A single unit is its own second best.
     """
-    rows = np.arange(len(distances))
-    best = np.argmin(distances, axis=1)
-    smallest = distances[rows, best]
-    distances[rows, best] = np.inf
-    second = np.argmin(distances, axis=1) if distances.shape[1] > 1 else best
-    return best, second, smallest
+    if len(weights) < 2:
+        index, smallest = nearest(X, weights)
+        return index, index, smallest
+    return two_nearest_fast(X, weights)
 
 
 def neighbourhood(positions, sigma):
@@ -219,7 +223,7 @@ def neighbourhood(positions, sigma):
     -------
     ndarray of shape (n_units, n_units), symmetric, ones on the diagonal.
     """
-    return np.exp(-cdist(positions, positions, "sqeuclidean") / (2.0 * sigma ** 2))
+    return np.exp(-squared_distances(positions, positions) / (2.0 * sigma ** 2))
 
 
 def position_kernel(weights, sigma, gamma):
@@ -230,7 +234,7 @@ def position_kernel(weights, sigma, gamma):
     notebook, "Reading the paper"). It is kept in this one function so that
     another reading is a one-line change.
     """
-    return np.exp(-cdist(weights, weights, "sqeuclidean") / (gamma * sigma))
+    return np.exp(-squared_distances(weights, weights) / (gamma * sigma))
 
 
 def batch_weights(X, best, weights, positions, sigma, mask=None):
@@ -261,8 +265,9 @@ def batch_weights(X, best, weights, positions, sigma, mask=None):
     """
     n_units = len(weights)
     hits = np.bincount(best, minlength=n_units)
-    sums = np.zeros_like(weights)
-    np.add.at(sums, best, X)
+    # S_j, feature by feature (bincount is much faster than np.add.at).
+    sums = np.column_stack([np.bincount(best, weights=X[:, k], minlength=n_units)
+                            for k in range(X.shape[1])])
     h = neighbourhood(positions, sigma)
     if mask is not None:
         h = h * mask
@@ -350,19 +355,20 @@ def age_edges(adjacency, ages, best, second, mode="epoch"):
     ages[p, q] = ages[q, p] = new_ages
 
 
-def neuron_errors(X, weights):
+def accumulated_errors(X, weights):
     """GSOM's accumulated error of each neuron: E_i = sum over its samples of ||x - w_i||.
 
     The paper speaks of the neuron's "quantization error"; we take the sum
     (Alahakoon et al., 2000), not the mean, since the mean hardly ever
-    exceeds GT (see the notebook, "Reading the paper").
+    exceeds GT (see the notebook, "Reading the paper"). This is the error the
+    growth check compares with GT (CentNN's ``neuron_errors`` is a different
+    quantity).
     """
-    best, _ = best_two_units(X, weights)
-    distance = np.linalg.norm(X - weights[best], axis=1)
-    return np.bincount(best, weights=distance, minlength=len(weights))
+    best, smallest = nearest(X, weights)
+    return np.bincount(best, weights=np.sqrt(smallest), minlength=len(weights))
 
 
-def split_children(w_q, r_q, w_f, r_f, beta, rule="eq16"):
+def split_children(w_q, r_q, w_f, r_f, beta, rule="eq16", origin=None):
     """Weights and positions of the two children of a split neuron (Eqs. 15-18).
 
     ``w_u1 = (1 + beta) w_q`` (Eq. 15), ``w_u2 = -beta w_q`` (Eq. 16; the
@@ -371,12 +377,21 @@ def split_children(w_q, r_q, w_f, r_f, beta, rule="eq16"):
     ``r_u2 = (r_q + r_f) / 2`` (Eq. 18). ``rule="midpoint"`` (ours) uses
     ``w_u1 = w_q`` and ``w_u2 = (w_q + w_f) / 2`` instead.
 
+    Eqs. 15-16 scale ``w_q`` about the origin of the data space, so they
+    depend on where the origin is: the paper's data are standardised (mean
+    0). We scale about ``origin`` (AMSOM passes the training mean), which is
+    the paper's rule on centred data and makes the split, like every other
+    step, indifferent to a translation of the data (our choice; see the
+    notebook, "Reading the paper").
+
     Returns
     -------
     (w_u1, w_u2), (r_u1, r_u2)
     """
     if rule == "eq16":
-        weights = ((1 + beta) * w_q, -beta * w_q)
+        centre = np.zeros_like(w_q) if origin is None else np.asarray(origin, dtype=float)
+        offset = w_q - centre
+        weights = (centre + (1 + beta) * offset, centre - beta * offset)
     else:
         weights = (w_q.copy(), (w_q + w_f) / 2)
     return weights, (r_q.copy(), (r_q + r_f) / 2)
@@ -482,7 +497,7 @@ def _check_int_or_inf(value, name, minimum):
     return check_int(value, name, minimum=minimum)
 
 
-class BatchSOM(ClusterMixin, SnapshotEstimator):
+class BatchSOM(ClusterMixin, NearestCentreMixin, SnapshotEstimator):
     """The classic batch self-organizing map on a fixed lattice (Kohonen, 1993).
 
     Each epoch finds every sample's best-matching unit (Eq. 9) and sets
@@ -566,9 +581,10 @@ class BatchSOM(ClusterMixin, SnapshotEstimator):
 
     # Shared by both estimators -------------------------------------------
 
-    def _check_common(self, X):
-        """Validate the data and the parameters both maps share."""
-        X = check_X(self, X, min_samples=2)
+    _min_samples = 2
+
+    def _check_common(self):
+        """Validate the parameters both maps share (the data are validated by ``iter_fit``)."""
         check_choice(self.lattice, "lattice", set(LATTICE_DEGREE))
         check_choice(self.side_ratio, "side_ratio", {"eig", "sqrt_eig"})
         if self.sigma0 is not None:
@@ -577,7 +593,6 @@ class BatchSOM(ClusterMixin, SnapshotEstimator):
         check_int(self.decay_epochs, "decay_epochs", minimum=1)
         check_real(self.eps1, "eps1", low=0)
         check_int(self.max_epochs, "max_epochs", minimum=1)
-        return X
 
     def _shape(self, X):
         if self.grid_shape is None:
@@ -595,13 +610,12 @@ class BatchSOM(ClusterMixin, SnapshotEstimator):
     def _initial_map(self, X, rng):
         """Phase I: lattice, positions, and weights uniform in each feature's range (A9)."""
         rows, cols = self._shape(X)
-        self.grid_shape_ = (rows, cols)
         positions = lattice_positions(rows, cols, self.lattice)
         # The first draw of the generator, so BatchSOM and AMSOM with the same
         # random_state start from the same weights.
         weights = rng.uniform(X.min(axis=0), X.max(axis=0), size=(rows * cols, X.shape[1]))
         sigma0 = max(rows, cols) / 2 if self.sigma0 is None else float(self.sigma0)
-        return weights, positions, sigma0
+        return (rows, cols), weights, positions, sigma0
 
     def _schedule(self, epoch, sigma0):
         """sigma(t), geometric from sigma0 to sigma_final over T epochs, and s = min(t-1, T) / T."""
@@ -614,48 +628,28 @@ class BatchSOM(ClusterMixin, SnapshotEstimator):
 
         QE and TE are :func:`tutorcluster.metrics.quantization_error` and
         :func:`~tutorcluster.metrics.topographic_error` (a test checks that
-        they agree), computed from one distance matrix instead of three.
+        they agree), computed from one blocked search instead of three.
         """
-        best, second, smallest = _two_smallest(cdist(X, weights, "sqeuclidean"))
+        best, second, smallest = _two_best(X, weights)
         hits = np.bincount(best, minlength=len(weights))
         qe = float(np.mean(np.sqrt(smallest)))
         te = float(np.mean(~adjacency[best, second])) if len(weights) > 1 else float("nan")
         return best, second, hits, qe, te
 
-    def _finish(self, weights, positions, edges, ages, ids, labels, qe, te, epoch, reason):
-        self.weights_ = weights
-        self.cluster_centers_ = weights.copy()
-        self.positions_ = positions
-        self.edges_ = edges
-        self.ages_ = ages
-        self.ids_ = ids
-        self.labels_ = labels
-        self.quantization_error_ = qe
-        self.topographic_error_ = te
-        self.n_epochs_ = epoch
-        self.stop_reason_ = reason
-
-    def predict(self, X):
-        """The best-matching unit of each row of ``X`` (index into ``weights_``).
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-
-        Returns
-        -------
-        labels : ndarray of shape (n_samples,)
-        """
-        X = check_fitted_X(self, X)
-        return best_two_units(X, self.cluster_centers_)[0]
+    @staticmethod
+    def _fitted(grid_shape, weights, positions, edges, ages, ids, labels, qe, te, epoch, reason):
+        """The fitted attributes, committed together when the fit ends."""
+        return {"grid_shape_": grid_shape, "weights_": weights,
+                "cluster_centers_": weights.copy(), "positions_": positions, "edges_": edges,
+                "ages_": ages, "ids_": ids, "labels_": labels, "quantization_error_": qe,
+                "topographic_error_": te, "n_epochs_": epoch, "stop_reason_": reason}
 
     # The algorithm ---------------------------------------------------------
 
     def _iterate(self, X, y=None):
-        X = self._check_common(X)
+        self._check_common()
         rng = check_rng(self.random_state)
-        weights, positions, sigma0 = self._initial_map(X, rng)
-        rows, cols = self.grid_shape_
+        (rows, cols), weights, positions, sigma0 = self._initial_map(X, rng)
         n_units = rows * cols
         edges = lattice_edges(rows, cols, self.lattice)
         ages = np.zeros(len(edges), dtype=np.int64)
@@ -664,8 +658,9 @@ class BatchSOM(ClusterMixin, SnapshotEstimator):
         best, _, hits, qe, te = self._measure(X, weights, adjacency)
 
         def snapshot(epoch, phase, sigma, caption):
-            return SOMSnapshot(
-                iteration=epoch, centers=weights, labels=best, caption=caption, phase=phase,
+            # A lazy frame: built only if the history keeps it.
+            return partial(
+                SOMSnapshot, iteration=epoch, centers=weights, labels=best, caption=caption, phase=phase,
                 ids=ids, positions=positions, edges=edges, ages=ages, n_neurons=n_units,
                 added_ids=_NO_IDS, removed_ids=_NO_IDS, split=None, hits=hits, qe=qe, te=te,
                 sigma=sigma, alpha=0.0)
@@ -688,7 +683,8 @@ class BatchSOM(ClusterMixin, SnapshotEstimator):
             if epoch > self.decay_epochs and abs(qe - previous_qe) < self.eps1:
                 reason = "converged"
                 break
-        self._finish(weights, positions, edges, ages, ids, best, qe, te, epoch, reason)
+        return self._fitted((rows, cols), weights, positions, edges, ages, ids, best, qe, te,
+                            epoch, reason)
 
 
 class _Map:
@@ -725,20 +721,21 @@ class _Map:
         isolated = np.flatnonzero(~self.adjacency.any(axis=1))
         may_go = max(len(self) - 2, 0)
         if len(isolated) > may_go:
-            hits = np.bincount(best_two_units(X, self.weights)[0], minlength=len(self))
+            hits = np.bincount(nearest(X, self.weights)[0], minlength=len(self))
             isolated = isolated[np.lexsort((isolated, -hits[isolated]))][len(isolated) - may_go:]
         mask = np.ones(len(self), dtype=bool)
         mask[isolated] = False
         return self.keep(mask) if len(isolated) else _NO_IDS
 
-    def split(self, q, f, beta, rule):
+    def split(self, q, f, beta, rule, origin=None):
         """Replace neuron q by two children that inherit its edges (Eqs. 15-18, Fig. 7).
 
         Both children keep q's edges with age 0 and are linked to each other;
         they go to the end of the arrays with two new ids. Returns their ids.
         """
         (w1, w2), (r1, r2) = split_children(self.weights[q], self.positions[q],
-                                            self.weights[f], self.positions[f], beta, rule)
+                                            self.weights[f], self.positions[f], beta, rule,
+                                            origin)
         n = len(self)
         self.weights = np.vstack([self.weights, w1, w2])
         self.positions = np.vstack([self.positions, r1, r2])
@@ -901,7 +898,7 @@ class AMSOM(BatchSOM):
 
         Returns ``(parent_id, f_id, u1_id, u2_id, beta)`` or None.
         """
-        errors = neuron_errors(X, state.weights)
+        errors = accumulated_errors(X, state.weights)
         q = int(np.argmax(errors))
         if not errors[q] > growth_threshold:
             return None
@@ -916,19 +913,17 @@ class AMSOM(BatchSOM):
             f = int(np.argmin(gaps))
         beta = float(rng.standard_normal())
         parent, partner = int(state.ids[q]), int(state.ids[f])
-        u1, u2 = state.split(q, f, beta, self.split_rule)
+        u1, u2 = state.split(q, f, beta, self.split_rule, X.mean(axis=0))
         return parent, partner, int(u1), int(u2), beta
 
     def _iterate(self, X, y=None):
-        X = self._check_common(X)
+        self._check_common()
         age_max, max_neighbors, growth_threshold = self._check_params(X.shape[1])
-        self.growth_threshold_ = growth_threshold
         rng = check_rng(self.random_state)
 
         # Phase I (Fig. 3, steps 1.1-1.6): lattice, weights, positions, E from
         # the lattice, A = 0, GT.
-        weights, positions, sigma0 = self._initial_map(X, rng)
-        rows, cols = self.grid_shape_
+        (rows, cols), weights, positions, sigma0 = self._initial_map(X, rng)
         state = _Map(weights, positions,
                      adjacency_matrix(lattice_edges(rows, cols, self.lattice), rows * cols))
 
@@ -938,8 +933,10 @@ class AMSOM(BatchSOM):
             return edges, edge_ages, best, second, hits, qe, te
 
         def snapshot(epoch, phase, sigma, alpha, added, removed, split, caption):
-            return SOMSnapshot(
-                iteration=epoch, centers=state.weights, labels=best, caption=caption,
+            # A lazy frame: every array passed here is rebound, never changed
+            # in place, after the yield (state.adjacency and state.ages are not passed).
+            return partial(
+                SOMSnapshot, iteration=epoch, centers=state.weights, labels=best, caption=caption,
                 phase=phase, ids=state.ids, positions=state.positions, edges=edges,
                 ages=edge_ages, n_neurons=len(state), added_ids=added, removed_ids=removed,
                 split=split, hits=hits, qe=qe, te=te, sigma=sigma, alpha=alpha)
@@ -993,8 +990,7 @@ class AMSOM(BatchSOM):
                     and abs(qe - previous_qe) < self.eps1):
                 reason = "converged"
                 break
-        self.n_phase2_epochs_ = epoch
-        self.stop_reason_ = reason
+        n_phase2_epochs = epoch
 
         # Phase III (Sec. 3.3): structure frozen; Eqs. 11 and 13 over the
         # immediate neighbours only, sigma = sigma_final, alpha = alpha_phase3.
@@ -1014,9 +1010,11 @@ class AMSOM(BatchSOM):
             if abs(qe - previous_qe) < self.eps2:
                 phase3_reason = "converged"
                 break
-        self.phase3_stop_reason_ = phase3_reason
-        self._finish(state.weights, state.positions, edges, edge_ages, state.ids, best, qe, te,
-                     epoch, reason)
+        fitted = self._fitted((rows, cols), state.weights, state.positions, edges, edge_ages,
+                              state.ids, best, qe, te, epoch, reason)
+        fitted.update(growth_threshold_=growth_threshold, n_phase2_epochs_=n_phase2_epochs,
+                      phase3_stop_reason_=phase3_reason)
+        return fitted
 
     @staticmethod
     def _caption(epoch, sigma, alpha, n_cut, removed, split, n_neurons, qe):

@@ -545,3 +545,56 @@ def max_pairwise_distance(X, *, budget=None):
     for block in row_blocks(len(suspects), 8 * n * d, budget):
         largest = max(largest, float(squared_distances_exact(C[suspects[block]], C).max()))
     return float(np.sqrt(largest))
+
+# --------------------------------------------------------------------------
+# AMSOM (issues 10-11): the two nearest neurons of many points in low dimension
+# --------------------------------------------------------------------------
+
+#: Largest number of features for which :func:`two_nearest_fast` uses a KD-tree.
+TREE_MAX_FEATURES = 3
+#: Fewest centres for which :func:`two_nearest_fast` uses a KD-tree.
+TREE_MIN_CENTRES = 64
+
+
+def two_nearest_tree(X, Y):
+    """:func:`two_nearest` answered by a KD-tree (``scipy.spatial.cKDTree``).
+
+    In two or three dimensions a tree over the centres finds the two nearest
+    of each point in O(log M) instead of O(M): a 1,600-neuron map and
+    100,000 points take a few hundredths of a second instead of a second.
+    The tree computes each distance term by term (no expansion, so it is
+    shift-safe too). Ties follow :func:`two_nearest`: among equally near
+    centres the lowest index wins; a row whose second and third nearest tie
+    is handed to :func:`two_nearest` itself.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_X, n_features)
+    Y : ndarray of shape (n_Y, n_features), n_Y >= 2
+
+    Returns
+    -------
+    best, second, best_squared_distance : as for :func:`two_nearest`
+    """
+    from scipy.spatial import cKDTree
+
+    k = min(3, len(Y))
+    distance, index = cKDTree(Y).query(X, k=k)
+    best, second = index[:, 0].copy(), index[:, 1].copy()
+    # Two equally near centres: the lower index is the best.
+    tie = (distance[:, 0] == distance[:, 1]) & (second < best)
+    best[tie], second[tie] = second[tie], best[tie]
+    smallest = distance[:, 0] ** 2
+    if k == 3:
+        # The tie may reach past the third centre returned: ask the dense search.
+        unsure = np.flatnonzero(distance[:, 1] == distance[:, 2])
+        if len(unsure):
+            best[unsure], second[unsure], smallest[unsure] = two_nearest(X[unsure], Y)
+    return best, second, smallest
+
+
+def two_nearest_fast(X, Y):
+    """:func:`two_nearest_tree` in low dimension with many centres, else :func:`two_nearest`."""
+    if X.shape[1] <= TREE_MAX_FEATURES and len(Y) >= TREE_MIN_CENTRES:
+        return two_nearest_tree(X, Y)
+    return two_nearest(X, Y)

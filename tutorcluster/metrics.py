@@ -14,6 +14,8 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 from scipy.spatial.distance import cdist
 
+from .distances import nearest, two_nearest
+
 
 def contingency(y_true, y_pred):
     """The cluster-by-class count matrix.
@@ -138,12 +140,9 @@ def dunn_index(X, labels, variant="original"):
 
 
 def _best_two_units(X, weights):
-    """Index of the best and second-best unit of every sample."""
-    distances = cdist(X, weights, "sqeuclidean")
-    rows = np.arange(len(X))
-    best = distances.argmin(axis=1)  # the lowest index wins a tie
-    distances[rows, best] = np.inf
-    return best, distances.argmin(axis=1)
+    """Index of the best and second-best unit of every sample (lowest index on ties)."""
+    best, second, _ = two_nearest(X, weights)
+    return best, second
 
 
 def quantization_error(X, weights):
@@ -166,7 +165,7 @@ def quantization_error(X, weights):
         )
     if len(X) == 0 or len(weights) == 0:
         raise ValueError("X and weights must not be empty.")
-    return float(cdist(X, weights).min(axis=1).mean())
+    return float(np.sqrt(nearest(X, weights)[1]).mean())
 
 
 def topographic_error(X, weights, edges):

@@ -8,7 +8,10 @@
   a neuron added this epoch has a green ring, one removed a red cross.
 * **right, the data space**: the same neurons at their weights w_i over the
   data (projected by PCA when there are more than two features), joined by
-  the same edges.
+  the same edges;
+* **below, the progress strip**: the training QE and TE of every epoch, a
+  dotted line where AMSOM's Phase III (smoothing) starts, and a marker at
+  the epoch shown.
 
 Both panels draw the same snapshot, so a neuron that moves on the left can
 be found on the right. Used by :class:`tutorcluster.amsom.BatchSOM` and
@@ -60,7 +63,7 @@ class SOMView(View):
     colour neurons by the majority class of their samples.
     """
 
-    figsize = (9.6, 4.4)
+    figsize = (9.6, 5.2)
     # Setup ------------------------------------------------------------------
 
     def setup(self):
@@ -70,11 +73,15 @@ class SOMView(View):
         every = np.vstack([s.positions for s in self.history])
         extent = np.ptp(every, axis=0) + 1.2
         wide = float(np.clip(extent.max() / extent.min(), 1.0, 2.0))
-        self.ax_map, self.ax_data = self.figure.subplots(1, 2, width_ratios=[wide, 1])
+        grid = self.figure.add_gridspec(2, 2, width_ratios=[wide, 1], height_ratios=[4.2, 1])
+        self.ax_map = self.figure.add_subplot(grid[0, 0])
+        self.ax_data = self.figure.add_subplot(grid[0, 1])
+        self.ax_progress = self.figure.add_subplot(grid[1, :])
         if self.title:
             self.figure.suptitle(self.title)
         self._setup_map()
         self._setup_data()
+        self._setup_progress()
         self._before = self._previous_frames()
         most_hits = max(int(s.hits.max()) for s in self.history)
         self.size_per_hit = 150.0 / max(most_hits, 1)
@@ -99,12 +106,37 @@ class SOMView(View):
         self.map_added = ax.scatter([], [], s=140, facecolors="none", edgecolors=RING,
                                     linewidths=2, zorder=3)
         self.map_removed = ax.scatter([], [], s=60, marker="x", c=CROSS, linewidths=2, zorder=3)
-        handles = [Line2D([], [], ls="", marker="o", mfc="none", mec=RING, mew=2, label="added"),
-                   Line2D([], [], ls="", marker="x", color=CROSS, mew=2, label="removed"),
-                   Line2D([], [], ls="", marker="o", color=DEAD, mec="black", mew=0.4,
-                          label="dead (no hit)")]
-        self.figure.legend(handles=handles, loc="outside lower center", ncol=3, fontsize=8,
-                           frameon=False)
+        handles = []
+        if self.classes is not None:
+            # One entry per class: the colour of the neurons whose samples are mostly that class.
+            for k, name in enumerate(np.unique(self.y)):
+                handles.append(Line2D([], [], ls="", marker="o", color=PALETTE[k % len(PALETTE)],
+                                      mec="black", mew=0.4, label=f"class {name}"))
+        handles += [Line2D([], [], ls="", marker="o", mfc="none", mec=RING, mew=2, label="added"),
+                    Line2D([], [], ls="", marker="x", color=CROSS, mew=2, label="removed"),
+                    Line2D([], [], ls="", marker="o", color=DEAD, mec="black", mew=0.4,
+                           label="dead (no hit)")]
+        self.figure.legend(handles=handles, loc="outside lower center", ncol=min(len(handles), 7),
+                           fontsize=8, frameon=False)
+
+    def _setup_progress(self):
+        ax = self.ax_progress
+        epochs = np.array([s.iteration for s in self.history])
+        ax.plot(epochs, [s.qe for s in self.history], color="C0", lw=1.2, label="QE")
+        twin = ax.twinx()
+        twin.plot(epochs, [s.te for s in self.history], color="C1", lw=1.2, label="TE")
+        phase3 = [s.iteration for s in self.history if s.phase == 3]
+        if phase3:
+            ax.axvline(phase3[0] - 0.5, color="0.3", ls=":", lw=1)
+            ax.text(phase3[0], 0.95, " Phase III", transform=ax.get_xaxis_transform(),
+                    fontsize=7, va="top")
+        ax.set_ylabel("QE", color="C0", fontsize=8)
+        twin.set_ylabel("TE", color="C1", fontsize=8)
+        ax.set_xlabel("epoch", fontsize=8, labelpad=1)
+        ax.tick_params(labelsize=7)
+        twin.tick_params(labelsize=7)
+        ax.set_xlim(epochs.min(), max(epochs.max(), epochs.min() + 1))
+        self.progress_marker = ax.axvline(epochs[0], color="black", lw=1.2)
 
     def _setup_data(self):
         ax = self.ax_data
@@ -134,7 +166,7 @@ class SOMView(View):
     def _previous_frames(self):
         """Per frame: the positions and weights (in the frame before) of the neurons it removed."""
         before, previous = {}, None
-        for snapshot in self.history:
+        for frame, snapshot in enumerate(self.history):
             found = np.zeros(len(snapshot.removed_ids), dtype=bool)
             where = np.zeros(len(snapshot.removed_ids), dtype=np.int64)
             if previous is not None and len(snapshot.removed_ids):
@@ -143,7 +175,7 @@ class SOMView(View):
                 found = previous.ids[where] == snapshot.removed_ids
             if found.any():
                 gone = where[found]
-                before[id(snapshot)] = (previous.positions[gone], previous.centers[gone])
+                before[frame] = (previous.positions[gone], previous.centers[gone])
             previous = snapshot
         return before
 
@@ -181,10 +213,11 @@ class SOMView(View):
         added = np.isin(snapshot.ids, snapshot.added_ids)
         self.map_added.set_offsets(plane[added].reshape(-1, 2))
         self.data_added.set_offsets(data[added].reshape(-1, 2))
-        gone_positions, gone_weights = self._before.get(id(snapshot), (np.zeros((0, 2)), None))
+        gone_positions, gone_weights = self._before.get(frame, (np.zeros((0, 2)), None))
         self.map_removed.set_offsets(self._plane(gone_positions))
         self.data_removed.set_offsets(
             self.project(gone_weights) if gone_weights is not None else np.zeros((0, 2)))
+        self.progress_marker.set_xdata([snapshot.iteration, snapshot.iteration])
         phase = {1: "Phase I", 2: "Phase II", 3: "Phase III"}[snapshot.phase]
         self.map_title.set_text(f"Output plane: positions $r_i$\nepoch {snapshot.iteration} "
                                 f"({phase}), {snapshot.n_neurons} neurons, {len(e)} edges")
