@@ -558,3 +558,37 @@ def test_record_every_zero_builds_only_the_last_frame(blobs, monkeypatch):
                         lambda self: (built.append(self.iteration), original(self))[1])
     model = ARKMeans(n_clusters=10, random_state=0, record_every=0).fit(blobs[0])
     assert built == [model.n_iter_] and len(model.history_) == 1
+
+
+# --- the view -------------------------------------------------------------------
+
+def test_the_pushed_marker_sits_at_the_arrow_tip(blobs):
+    """With arrows drawn f times longer, the hollow circle is at mu + f D, not under mu."""
+    from tutorcluster.widgets import Stage
+    X = tc.datasets.zscore(blobs[0])
+    model = ARKMeans(n_clusters=10, random_state=0).fit(X)
+    stage = Stage([model], X)
+    view = stage.views[0]
+    assert view.arrow_scale > 1
+    for frame, s in enumerate(model.history_):
+        stage.draw(frame)
+        np.testing.assert_allclose(view.pushed.get_offsets(), s.centers + view.arrow_scale * s.repulsion)
+    assert f"{view.arrow_scale:g}D" in view.pushed.get_label()
+    assert any("previous frame" in text.get_text() for text in view.ax.texts)
+
+
+def test_the_cached_background_draws_the_same_picture(blobs):
+    from tutorcluster.widgets import Stage
+    X = tc.datasets.zscore(blobs[0])
+    stage = Stage([ARKMeans(n_clusters=10, random_state=0).fit(X)], X)
+    view = stage.views[0]
+    canvas = stage.figure.canvas
+    stage.draw(2)
+    canvas.draw()
+    assert view._background is not None and view._background.region is not None
+    cached = np.asarray(canvas.buffer_rgba()).copy()
+    view._background.region = None                 # every artist drawn again
+    stage.draw(2)
+    canvas.draw()
+    full = np.asarray(canvas.buffer_rgba()).copy()
+    assert (cached != full).any(axis=2).sum() < 0.001 * cached.shape[0] * cached.shape[1]
