@@ -592,3 +592,12 @@ def test_the_cached_background_draws_the_same_picture(blobs):
     canvas.draw()
     full = np.asarray(canvas.buffer_rgba()).copy()
     assert (cached != full).any(axis=2).sum() < 0.001 * cached.shape[0] * cached.shape[1]
+
+
+def test_without_push_the_run_is_tiny_cube_kmeans_with_deletion(blobs):
+    X = blobs[0]
+    model = ARKMeans(n_clusters=10, push=False, random_state=0).fit(X)
+    assert all(np.all(s.repulsion == 0) for s in model.history_)
+    np.testing.assert_array_equal(model.pushed_centers_, model.cluster_centers_)
+    same_start = ARKMeans(n_clusters=10, random_state=0, max_iter=1).fit(X)
+    np.testing.assert_array_equal(model.history_[0].labels, same_start.labels_)

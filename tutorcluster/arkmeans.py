@@ -384,6 +384,10 @@ class ARKMeans(ClusterMixin, NearestCentreMixin, SnapshotEstimator):
         at: the updated means (our reading, see Notes), or the centroids
         that were just used for the assignment (the literal line order of the
         paper's Table 1, lines 20-21 before 22-23), kept as a teaching toggle.
+    push : bool, default=True
+        False keeps D = 0 throughout: the tiny-cube start, the plain k-means
+        update and the deletion of empty clusters without any repulsion (an
+        ablation of the paper's central mechanism).
     random_state : int, Generator, RandomState or None, default=None
         Seeds the tiny ball (an int seeds ``np.random.default_rng``).
     record_every : int, default=1
@@ -439,7 +443,8 @@ class ARKMeans(ClusterMixin, NearestCentreMixin, SnapshotEstimator):
     _centres_attribute = "pushed_centers_"
 
     def __init__(self, n_clusters=10, *, alpha=2, eps=0.0025, tol=1e-4, max_iter=100,
-                 init="tiny-ball", forces_from="means", random_state=None, record_every=1):
+                 init="tiny-ball", forces_from="means", push=True, random_state=None,
+                 record_every=1):
         self.n_clusters = n_clusters
         self.alpha = alpha
         self.eps = eps
@@ -447,6 +452,7 @@ class ARKMeans(ClusterMixin, NearestCentreMixin, SnapshotEstimator):
         self.max_iter = max_iter
         self.init = init
         self.forces_from = forces_from
+        self.push = push
         self.random_state = random_state
         self.record_every = record_every
 
@@ -497,7 +503,7 @@ class ARKMeans(ClusterMixin, NearestCentreMixin, SnapshotEstimator):
             total = float(J.sum())
             C = total ** (-1.0 / alpha) if total > 0 else 0.0
             masses = np.sqrt(J * counts)
-            D = repulsion(at, masses, C)
+            D = repulsion(at, masses, C) if self.push else np.zeros_like(centroids)
             shown = centroids + origin
             yield partial(
                 ARKMeansSnapshot,
