@@ -248,7 +248,7 @@ def within_sums(X, labels, centroids, *, squared=True):
 class ARKMeansSnapshot(Snapshot):
     """The state at the end of one ARK-means iteration.
 
-    ``centers`` are the centroids mu after the update (the spec's
+    ``centers`` are the centroids mu after the update (also
     ``centroids``); ``labels`` are the assignment of this iteration.
 
     Attributes
@@ -293,7 +293,7 @@ class ARKMeansSnapshot(Snapshot):
 
     @property
     def centroids(self):
-        """The centroids mu (an alias of ``centers``, the spec's name)."""
+        """The centroids mu (an alias of ``centers``, the paper's mu)."""
         return self.centers
 
 
