@@ -1,4 +1,4 @@
-"""Tests of ARK-means, RK-means and k'-means (spec: specs/arkmeans.md)."""
+"""Tests of ARK-means, RK-means and k'-means (notebook 03, "Reading the paper")."""
 
 import warnings
 
@@ -309,7 +309,9 @@ def test_every_rk_iteration_follows_the_equations(blobs):
     X = blobs[0]
     model = RKMeans(n_clusters=12, random_state=2).fit(X)
     rng = np.random.default_rng(2)
-    np.testing.assert_array_equal(model.init_centroids_, X[rng.choice(len(X), 12, replace=False)])
+    # The run is centred on the mean of X, so the start comes back within rounding.
+    np.testing.assert_allclose(model.init_centroids_, X[rng.choice(len(X), 12, replace=False)],
+                               rtol=0, atol=1e-12)
     before = model.init_centroids_
     for s in model.history_:
         d2 = ((X[:, None] - before[None]) ** 2).sum(axis=2)
@@ -457,3 +459,145 @@ def test_side_by_side_and_thinned_histories_draw(blobs):
     player.show(player.stage.n_frames - 1)
     assert player.picture.value[:4] == b"\x89PNG"
     assert player.stage.views[1].paths is None                    # thinned: no trails
+
+
+# --- shift safety (the run is centred on the mean of X) ------------------------
+
+@pytest.mark.parametrize("offset", [1e3, 1e7])
+def test_shifting_x_and_its_start_changes_nothing(offset, blobs):
+    """Uncentred, a shift by 1e7 ended with K = 10 instead of 7 (given start)."""
+    X = blobs[0]
+    start = tiny_ball(X, 20, 0.0025, np.random.default_rng(0))
+    here = ARKMeans(n_clusters=20, init=start).fit(X)
+    there = ARKMeans(n_clusters=20, init=start + offset).fit(X + offset)
+    assert here.n_clusters_ == there.n_clusters_
+    np.testing.assert_array_equal(here.labels_, there.labels_)
+    for a, b in zip(here.history_, there.history_):        # the pushes (Eq. 3) too
+        np.testing.assert_allclose(a.repulsion, b.repulsion, rtol=1e-6, atol=1e-12)
+    np.testing.assert_allclose(there.cluster_centers_ - offset, here.cluster_centers_, atol=1e-6)
+
+
+@pytest.mark.parametrize("offset", [1e3, 1e7])
+def test_the_tiny_ball_moves_with_the_data(offset, blobs):
+    X = blobs[0]
+    here = ARKMeans(n_clusters=20, random_state=0).fit(X)
+    there = ARKMeans(n_clusters=20, random_state=0).fit(X + offset)
+    np.testing.assert_allclose(there.init_centroids_ - offset, here.init_centroids_, rtol=0,
+                               atol=1e-12 * max(1.0, offset))
+    np.testing.assert_array_equal(here.labels_, there.labels_)
+
+
+@pytest.mark.parametrize("cls", [RKMeans, KPrimeMeans])
+def test_baselines_do_not_move_with_the_data(cls, blobs):
+    X = blobs[0]
+    here = cls(n_clusters=10, random_state=0).fit(X)
+    there = cls(n_clusters=10, random_state=0).fit(X + 1e7)
+    np.testing.assert_array_equal(here.labels_, there.labels_)
+
+
+def test_the_start_of_the_tiny_cube_is_eq7_around_the_mean(blobs):
+    X = blobs[0]
+    model = ARKMeans(n_clusters=8, random_state=5, max_iter=1).fit(X)
+    V = tc.arkmeans.tiny_cube(8, 2, 0.0025, np.random.default_rng(5))
+    np.testing.assert_allclose(model.init_centroids_, X.mean(axis=0) + V, rtol=0, atol=1e-12)
+
+
+# --- the literal force order ---------------------------------------------------
+
+def test_forces_from_the_assigned_centroids_collapse_k():
+    """Forces from the tiny cube itself are ~C/eps^2: every run collapses."""
+    X, _ = load_iris(return_X_y=True)
+    ks = range(4, 31, 2)
+    literal = [ARKMeans(n_clusters=k, forces_from="assigned", random_state=1,
+                        record_every=0).fit(X).n_clusters_ for k in ks]
+    ours = [ARKMeans(n_clusters=k, random_state=1, record_every=0).fit(X).n_clusters_ for k in ks]
+    assert np.mean(literal) < 2 < np.mean(ours)
+    first = ARKMeans(n_clusters=10, forces_from="assigned", random_state=1).fit(X).history_[0]
+    assert np.abs(first.repulsion).max() > 10 * np.ptp(X)
+
+
+def test_forces_from_the_assigned_centroids_follow_the_equations(blobs):
+    X = blobs[0]
+    model = ARKMeans(n_clusters=6, forces_from="assigned", random_state=0).fit(X)
+    for s in model.history_:
+        used = s.previous_centers[np.setdiff1d(np.arange(len(s.previous_centers)), s.deleted)]
+        J = np.array([((X[s.labels == j] - used[j]) ** 2).sum() for j in range(s.n_clusters)])
+        np.testing.assert_allclose(s.masses, np.sqrt(J * s.counts))
+        np.testing.assert_allclose(s.repulsion, repulsion_by_loops(used, s.masses, s.C),
+                                   rtol=1e-8, atol=1e-12)
+
+
+# --- the shared nearest-centre mixin -------------------------------------------
+
+def test_transform_and_score_use_the_pushed_positions(blobs):
+    X = blobs[0]
+    model = ARKMeans(n_clusters=10, random_state=0).fit(X)
+    d2 = ((X[:, None] - model.pushed_centers_[None]) ** 2).sum(axis=2)
+    np.testing.assert_allclose(model.transform(X) ** 2, d2, atol=1e-9)
+    assert model.score(X) == pytest.approx(-d2.min(axis=1).sum())
+
+
+def test_blocked_assignment_equals_one_block(blobs, monkeypatch):
+    """A tiny memory budget (many blocks) gives the same run as the default one."""
+    X = blobs[0]
+    reference = {cls: cls(n_clusters=10, random_state=0).fit(X) for cls in (ARKMeans, RKMeans, KPrimeMeans)}
+    monkeypatch.setattr(tc.distances, "BLOCK_BYTES", 8 * 10 * 7)   # 7 rows per block
+    for cls, ref in reference.items():
+        model = cls(n_clusters=10, random_state=0).fit(X)
+        assert len(model.history_) == len(ref.history_)
+        for a, b in zip(model.history_, ref.history_):   # sums over blocks round differently
+            np.testing.assert_array_equal(a.labels, b.labels)
+            np.testing.assert_allclose(a.centers, b.centers, rtol=1e-12)
+        np.testing.assert_array_equal(model.predict(X), ref.predict(X))
+
+
+def test_record_every_zero_builds_only_the_last_frame(blobs, monkeypatch):
+    built = []
+    original = tc.ARKMeansSnapshot.__post_init__
+    monkeypatch.setattr(tc.ARKMeansSnapshot, "__post_init__",
+                        lambda self: (built.append(self.iteration), original(self))[1])
+    model = ARKMeans(n_clusters=10, random_state=0, record_every=0).fit(blobs[0])
+    assert built == [model.n_iter_] and len(model.history_) == 1
+
+
+# --- the view -------------------------------------------------------------------
+
+def test_the_pushed_marker_sits_at_the_arrow_tip(blobs):
+    """With arrows drawn f times longer, the hollow circle is at mu + f D, not under mu."""
+    from tutorcluster.widgets import Stage
+    X = blobs[0]                                  # raw blobs: tiny pushes, long arrows
+    model = ARKMeans(n_clusters=10, random_state=0).fit(X)
+    stage = Stage([model], X)
+    view = stage.views[0]
+    assert view.arrow_scale > 1
+    for frame, s in enumerate(model.history_):
+        stage.draw(frame)
+        np.testing.assert_allclose(view.pushed.get_offsets(), s.centers + view.arrow_scale * s.repulsion)
+    assert f"{view.arrow_scale:g}D" in view.pushed.get_label()
+    assert any("previous frame" in text.get_text() for text in view.ax.texts)
+
+
+def test_the_cached_background_draws_the_same_picture(blobs):
+    from tutorcluster.widgets import Stage
+    X = tc.datasets.zscore(blobs[0])
+    stage = Stage([ARKMeans(n_clusters=10, random_state=0).fit(X)], X)
+    view = stage.views[0]
+    canvas = stage.figure.canvas
+    stage.draw(2)
+    canvas.draw()
+    assert view._background is not None and view._background.region is not None
+    cached = np.asarray(canvas.buffer_rgba()).copy()
+    view._background.region = None                 # every artist drawn again
+    stage.draw(2)
+    canvas.draw()
+    full = np.asarray(canvas.buffer_rgba()).copy()
+    assert (cached != full).any(axis=2).sum() < 0.001 * cached.shape[0] * cached.shape[1]
+
+
+def test_without_push_the_run_is_tiny_cube_kmeans_with_deletion(blobs):
+    X = blobs[0]
+    model = ARKMeans(n_clusters=10, push=False, random_state=0).fit(X)
+    assert all(np.all(s.repulsion == 0) for s in model.history_)
+    np.testing.assert_array_equal(model.pushed_centers_, model.cluster_centers_)
+    same_start = ARKMeans(n_clusters=10, random_state=0, max_iter=1).fit(X)
+    np.testing.assert_array_equal(model.history_[0].labels, same_start.labels_)

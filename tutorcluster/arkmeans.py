@@ -31,13 +31,14 @@ Notebook: ``notebooks/03-arkmeans.ipynb``.
 
 import warnings
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 from sklearn.base import ClusterMixin
 
 from ._snapshots import Snapshot, SnapshotEstimator
-from ._validation import check_choice, check_fitted_X, check_int, check_n_clusters, check_real, check_rng, check_X
-from .distances import squared_distances
+from ._validation import check_choice, check_fitted_X, check_int, check_n_clusters, check_real, check_rng
+from .distances import NearestCentreMixin, nearest, row_blocks, squared_distances
 from .kmeans import cluster_means
 
 # ---------------------------------------------------------------------------
@@ -81,13 +82,12 @@ def repulsion(centroids, masses, C):
     return D
 
 
-def tiny_ball(X, n_clusters, eps, rng):
-    """ARK-means' initial centroids: random points on a tiny cube around the mean.
+def tiny_cube(n_clusters, n_features, eps, rng):
+    """The offsets v of Eq. 7: one random point on the surface of the cube [-eps, eps]^d per centroid.
 
-    Eq. 6 takes the mean of the data; Eq. 7 draws a vector v whose
-    component I (drawn uniformly) is -eps or +eps and whose other components
-    are uniform in [-eps, eps]; Eq. 8 adds it to the mean. The random numbers
-    are drawn in this order, so a seed gives the same start everywhere::
+    Component I (drawn uniformly) is -eps or +eps; the other components are
+    uniform in [-eps, eps]. The random numbers are drawn in this order, so a
+    seed gives the same start everywhere::
 
         V = rng.uniform(-eps, eps, (k, d)); I = rng.integers(0, d, k)
         s = rng.choice([-1.0, 1.0], k);     V[arange(k), I] = s * eps
@@ -96,12 +96,24 @@ def tiny_ball(X, n_clusters, eps, rng):
     -------
     ndarray of shape (n_clusters, n_features)
     """
-    d = X.shape[1]
-    V = rng.uniform(-eps, eps, (n_clusters, d))
-    I = rng.integers(0, d, n_clusters)
+    V = rng.uniform(-eps, eps, (n_clusters, n_features))
+    I = rng.integers(0, n_features, n_clusters)
     s = rng.choice([-1.0, 1.0], n_clusters)
     V[np.arange(n_clusters), I] = s * eps
-    return X.mean(axis=0) + V
+    return V
+
+
+def tiny_ball(X, n_clusters, eps, rng):
+    """ARK-means' initial centroids: random points on a tiny cube around the mean.
+
+    Eq. 6 takes the mean of the data, Eq. 7 draws the offsets v
+    (:func:`tiny_cube`), Eq. 8 adds them to the mean.
+
+    Returns
+    -------
+    ndarray of shape (n_clusters, n_features)
+    """
+    return X.mean(axis=0) + tiny_cube(n_clusters, X.shape[1], eps, rng)
 
 
 def delete_empty(labels, counts):
@@ -133,12 +145,28 @@ def _relative_change_small(previous, current, tol):
 
 
 def _check_run(estimator, X):
-    """Validate X and the parameters every class shares; return X, k, tol, max_iter, rng."""
-    X = check_X(estimator, X)
+    """Validate the parameters every class shares; return k, tol, max_iter, rng.
+
+    ``X`` has been validated by ``iter_fit`` already.
+    """
     k = check_n_clusters(estimator.n_clusters, X.shape[0])
     tol = check_real(estimator.tol, "tol", low=0)
     max_iter = check_int(estimator.max_iter, "max_iter", minimum=1)
-    return X, k, tol, max_iter, check_rng(estimator.random_state)
+    return k, tol, max_iter, check_rng(estimator.random_state)
+
+
+def centred(X):
+    """``X`` moved so that its mean is the origin, and that mean.
+
+    Every class below runs in these coordinates and adds the mean back to
+    what it reports. Distances do not change under a translation, but their
+    rounding does: data sitting at 1e7 with a spread of 1 keep only about 9
+    of their 16 digits in ``x - mu``, and the tiny cube of Eq. 7 (0.0025
+    wide) would be rounded to a coarse grid. Centred, the cube is exact and
+    translating the data (and any given start) changes no label.
+    """
+    origin = X.mean(axis=0)
+    return X - origin, origin
 
 
 def _check_init(init, n_clusters, n_features, default):
@@ -196,6 +224,21 @@ def centroid_paths(history):
     return [np.array(p) for p in paths], deleted_at
 
 
+def within_sums(X, labels, centroids, *, squared=True):
+    """J_k: the sum over cluster k's points of ||x - mu_k||^2 (or of ||x - mu_k||).
+
+    Worked through in blocks of rows, so no (n_samples, n_features)
+    temporary is larger than the distance module's memory budget.
+    """
+    J = np.zeros(len(centroids))
+    for rows in row_blocks(len(X), 8 * X.shape[1]):
+        diff = X[rows] - centroids[labels[rows]]
+        error = np.einsum("ij,ij->i", diff, diff)
+        J += np.bincount(labels[rows], weights=error if squared else np.sqrt(error),
+                         minlength=len(centroids))
+    return J
+
+
 # ---------------------------------------------------------------------------
 # Snapshots
 # ---------------------------------------------------------------------------
@@ -205,7 +248,7 @@ def centroid_paths(history):
 class ARKMeansSnapshot(Snapshot):
     """The state at the end of one ARK-means iteration.
 
-    ``centers`` are the centroids mu after the update (the spec's
+    ``centers`` are the centroids mu after the update (also
     ``centroids``); ``labels`` are the assignment of this iteration.
 
     Attributes
@@ -250,7 +293,7 @@ class ARKMeansSnapshot(Snapshot):
 
     @property
     def centroids(self):
-        """The centroids mu (an alias of ``centers``, the spec's name)."""
+        """The centroids mu (an alias of ``centers``, the paper's mu)."""
         return self.centers
 
 
@@ -310,12 +353,13 @@ class KPrimeMeansSnapshot(Snapshot):
     view = "tutorcluster.views.arkmeans.KPrimeView"
 
 
+
 # ---------------------------------------------------------------------------
 # ARK-means
 # ---------------------------------------------------------------------------
 
 
-class ARKMeans(ClusterMixin, SnapshotEstimator):
+class ARKMeans(ClusterMixin, NearestCentreMixin, SnapshotEstimator):
     """ARK-means: repulsive k-means that estimates the number of clusters.
 
     Parameters
@@ -335,6 +379,15 @@ class ARKMeans(ClusterMixin, SnapshotEstimator):
         The largest number of iterations.
     init : "tiny-ball" or array of shape (n_clusters, n_features), default="tiny-ball"
         The tiny-ball start of Eq. 6-8, or the given centroids.
+    forces_from : {"means", "assigned"}, default="means"
+        Which centroids the masses and pushes of an iteration are measured
+        at: the updated means (our reading, see Notes), or the centroids
+        that were just used for the assignment (the literal line order of the
+        paper's Table 1, lines 20-21 before 22-23), kept as a teaching toggle.
+    push : bool, default=True
+        False keeps D = 0 throughout: the tiny-cube start, the plain k-means
+        update and the deletion of empty clusters without any repulsion (an
+        ablation of the paper's central mechanism).
     random_state : int, Generator, RandomState or None, default=None
         Seeds the tiny ball (an int seeds ``np.random.default_rng``).
     record_every : int, default=1
@@ -348,7 +401,8 @@ class ARKMeans(ClusterMixin, SnapshotEstimator):
     repulsion_ : ndarray of shape (n_clusters_, n_features)
         The final repulsion vectors D.
     pushed_centers_ : ndarray of shape (n_clusters_, n_features)
-        mu + D, which :meth:`predict` uses (Eq. 9).
+        mu + D, which :meth:`predict`, :meth:`transform` and :meth:`score`
+        use (Eq. 9).
     labels_ : ndarray of shape (n_samples,)
         The last assignment.
     n_clusters_ : int
@@ -365,8 +419,10 @@ class ARKMeans(ClusterMixin, SnapshotEstimator):
     positions used for the assignment: with the tiny-ball start the latter
     are ~1e-3 apart and the first push (~C/eps^2) would throw every
     centroid out of the data (notebook, "Reading the paper: when are the
-    forces computed?"). C and 1/r^2 carry units, so results depend on the
-    scale of X; this class does not standardise.
+    forces computed?"; ``forces_from="assigned"`` shows it). C and 1/r^2
+    carry units, so results depend on the scale of X; this class does not
+    standardise. It does centre: the run takes place in coordinates whose
+    origin is the mean of X (Eq. 6), so translating X changes nothing.
 
     References
     ----------
@@ -384,25 +440,33 @@ class ARKMeans(ClusterMixin, SnapshotEstimator):
     3
     """
 
+    _centres_attribute = "pushed_centers_"
+
     def __init__(self, n_clusters=10, *, alpha=2, eps=0.0025, tol=1e-4, max_iter=100,
-                 init="tiny-ball", random_state=None, record_every=1):
+                 init="tiny-ball", forces_from="means", push=True, random_state=None,
+                 record_every=1):
         self.n_clusters = n_clusters
         self.alpha = alpha
         self.eps = eps
         self.tol = tol
         self.max_iter = max_iter
         self.init = init
+        self.forces_from = forces_from
+        self.push = push
         self.random_state = random_state
         self.record_every = record_every
 
     def _iterate(self, X, y=None):
-        # Lines 2-3: input.
-        X, k, tol, max_iter, rng = _check_run(self, X)
+        # Lines 2-3: input (X was validated by iter_fit).
+        k, tol, max_iter, rng = _check_run(self, X)
         alpha = check_int(self.alpha, "alpha", minimum=1)
         eps = check_real(self.eps, "eps", low=0, low_inclusive=False)
+        check_choice(self.forces_from, "forces_from", {"means", "assigned"})
         n_samples, n_features = X.shape
+        # Eq. 6: the mean of the data becomes the origin of the run.
+        X, origin = centred(X)
 
-        # Lines 7-9: D = 0, and the tiny-ball start (Eq. 6-8).
+        # Lines 7-9: D = 0, and the tiny-ball start (Eq. 7-8) around the mean.
         centroids = _check_init(self.init, k, n_features, "tiny-ball")
         if centroids is None:
             if n_features == 1 and k > 2:
@@ -410,19 +474,19 @@ class ARKMeans(ClusterMixin, SnapshotEstimator):
                     f"With one feature the tiny ball of Eq. 7 has only two points "
                     f"(mean -eps and mean +eps), so at most 2 of the n_clusters={k} "
                     f"centroids can survive the first iteration.", UserWarning, stacklevel=3)
-            centroids = tiny_ball(X, k, eps, rng)
-        self.init_centroids_ = centroids.copy()
+            centroids = tiny_cube(k, n_features, eps, rng)
+        else:
+            centroids = centroids - origin
+        init_centroids = centroids + origin
         D = np.zeros_like(centroids)
         S_previous = None
 
         # Line 6: the main loop (sequential by nature: each step needs the last).
         for t in range(1, max_iter + 1):
             # Lines 11-14 (Eq. 9, Eq. 1): nearest pushed position; ties go to
-            # the lowest index (np.argmin).
-            distances = squared_distances(X, centroids + D)
-            labels = np.argmin(distances, axis=1)
-            # Line 15: counts and the modified SSE S_t.
-            S_t = float(distances[np.arange(n_samples), labels].sum())
+            # the lowest index. Line 15: the modified SSE S_t.
+            labels, distances = nearest(X, centroids + D)
+            S_t = float(distances.sum())
             counts = np.bincount(labels, minlength=len(centroids))
             # Lines 16-19: delete empty clusters, renumber the rest in order.
             previous = centroids
@@ -432,17 +496,21 @@ class ARKMeans(ClusterMixin, SnapshotEstimator):
             centroids, counts = cluster_means(X, labels, int(keep.sum()))
             # Lines 20-21, run after the update (see Notes): J_k measured from
             # the updated centroid (our reading), the masses w_k = sqrt(J_k N_k)
-            # of Eq. 10 and the normaliser C of Eq. 11.
-            J = np.bincount(labels, weights=((X - centroids[labels]) ** 2).sum(axis=1),
-                            minlength=len(centroids))
+            # of Eq. 10 and the normaliser C of Eq. 11. The literal order
+            # measures them at the centroids just used instead.
+            at = centroids if self.forces_from == "means" else previous[keep]
+            J = within_sums(X, labels, at)
             total = float(J.sum())
             C = total ** (-1.0 / alpha) if total > 0 else 0.0
             masses = np.sqrt(J * counts)
-            D = repulsion(centroids, masses, C)
-            yield ARKMeansSnapshot(
-                iteration=t, centers=centroids, labels=labels, n_clusters=len(centroids),
-                repulsion=D, pushed=centroids + D, masses=masses, counts=counts,
-                sse_pushed=S_t, sse=total, deleted=deleted, C=C, previous_centers=previous,
+            D = repulsion(at, masses, C) if self.push else np.zeros_like(centroids)
+            shown = centroids + origin
+            yield partial(
+                ARKMeansSnapshot,
+                iteration=t, centers=shown, labels=labels, n_clusters=len(centroids),
+                repulsion=D, pushed=shown + D, masses=masses, counts=counts,
+                sse_pushed=S_t, sse=total, deleted=deleted, C=C,
+                previous_centers=previous + origin,
                 caption=f"Iteration {t}: points join the nearest pushed position mu+D "
                         f"(Eq. 9); {_deleted_phrase(deleted)}, K = {len(centroids)}; "
                         f"new pushes from masses (Eq. 10) and C = {C:.3g} (Eq. 11).",
@@ -452,31 +520,16 @@ class ARKMeans(ClusterMixin, SnapshotEstimator):
                 break
             S_previous = S_t
 
-        self.cluster_centers_ = centroids
-        self.repulsion_ = D
-        self.pushed_centers_ = centroids + D
-        self.labels_ = labels
-        self.n_clusters_ = len(centroids)
-        self.n_iter_ = t
-        self.sse_ = total
-
-    def predict(self, X):
-        """The nearest pushed position mu + D of each row of ``X`` (Eq. 9).
-
-        On the training data this can differ from ``labels_`` for a few
-        boundary points, because the last push moved after the last
-        assignment.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-
-        Returns
-        -------
-        labels : ndarray of shape (n_samples,)
-        """
-        X = check_fitted_X(self, X)
-        return np.argmin(squared_distances(X, self.pushed_centers_), axis=1)
+        return {
+            "init_centroids_": init_centroids,
+            "cluster_centers_": centroids + origin,
+            "repulsion_": D,
+            "pushed_centers_": centroids + origin + D,
+            "labels_": labels,
+            "n_clusters_": len(centroids),
+            "n_iter_": t,
+            "sse_": total,
+        }
 
 
 # ---------------------------------------------------------------------------
@@ -484,7 +537,7 @@ class ARKMeans(ClusterMixin, SnapshotEstimator):
 # ---------------------------------------------------------------------------
 
 
-class RKMeans(ClusterMixin, SnapshotEstimator):
+class RKMeans(ClusterMixin, NearestCentreMixin, SnapshotEstimator):
     """RK-means: repulsive k-means from random data points (the paper's baseline).
 
     Each iteration assigns every point to its nearest centroid (Eq. 1),
@@ -512,8 +565,9 @@ class RKMeans(ClusterMixin, SnapshotEstimator):
     init_centroids_, cluster_centers_, repulsion_, labels_, n_clusters_,
     n_iter_, sse_, history_
         As for :class:`ARKMeans`; ``cluster_centers_`` are the pushed means
-        of Eq. 2 and ``labels_`` the last assignment (to the centroids before
-        that push). ``sse_`` is the SSE at the last assignment.
+        of Eq. 2 (``predict`` uses them) and ``labels_`` the last assignment
+        (to the centroids before that push). ``sse_`` is the SSE at the last
+        assignment.
 
     References
     ----------
@@ -531,38 +585,42 @@ class RKMeans(ClusterMixin, SnapshotEstimator):
         self.record_every = record_every
 
     def _iterate(self, X, y=None):
-        X, k, tol, max_iter, rng = _check_run(self, X)
+        k, tol, max_iter, rng = _check_run(self, X)
         n_samples, n_features = X.shape
+        X, origin = centred(X)
 
         # Step (1): k distinct data points.
         centroids = _check_init(self.init, k, n_features, "random")
         if centroids is None:
             centroids = X[rng.choice(n_samples, k, replace=False)].copy()
-        self.init_centroids_ = centroids.copy()
+        else:
+            centroids = centroids - origin
+        init_centroids = centroids + origin
         S_previous = None
 
         for t in range(1, max_iter + 1):  # sequential: each step needs the last
             # Step (2), Eq. 1: nearest centroid.
-            distances = squared_distances(X, centroids)
-            labels = np.argmin(distances, axis=1)
-            S_t = float(distances[np.arange(n_samples), labels].sum())
+            labels, distances = nearest(X, centroids)
+            S_t = float(distances.sum())
             counts = np.bincount(labels, minlength=len(centroids))
             previous = centroids
             keep, deleted, labels = delete_empty(labels, counts)
             used = centroids[keep]
             # Eq. 4-5: J_k with the plain norm, from the centroids just used.
-            J = np.bincount(labels, weights=np.linalg.norm(X - used[labels], axis=1),
-                            minlength=len(used))
+            J = within_sums(X, labels, used, squared=False)
             total = float(J.sum())
             C = 1.0 / total if total > 0 else 0.0
             D = repulsion(used, J, C)
             # Step (3), Eq. 2: the mean of the points plus the repulsion.
             means, counts = cluster_means(X, labels, len(used))
             centroids = means + D
-            yield RKMeansSnapshot(
-                iteration=t, centers=centroids, labels=labels, n_clusters=len(centroids),
-                repulsion=D, pushed=centroids, masses=J, counts=counts, sse_pushed=S_t,
-                sse=S_t, deleted=deleted, C=C, previous_centers=previous, means=means,
+            shown = centroids + origin
+            yield partial(
+                RKMeansSnapshot,
+                iteration=t, centers=shown, labels=labels, n_clusters=len(centroids),
+                repulsion=D, pushed=shown, masses=J, counts=counts, sse_pushed=S_t,
+                sse=S_t, deleted=deleted, C=C, previous_centers=previous + origin,
+                means=means + origin,
                 caption=f"Iteration {t}: points join the nearest centroid (Eq. 1); "
                         f"{_deleted_phrase(deleted)}, K = {len(centroids)}; every centroid "
                         f"moves to its mean plus its push D (Eq. 2-5).",
@@ -571,22 +629,31 @@ class RKMeans(ClusterMixin, SnapshotEstimator):
                 break
             S_previous = S_t
 
-        self.cluster_centers_ = centroids
-        self.repulsion_ = D
-        self.labels_ = labels
-        self.n_clusters_ = len(centroids)
-        self.n_iter_ = t
-        self.sse_ = S_t
-
-    def predict(self, X):
-        """The nearest final centroid of each row of ``X`` (Eq. 1)."""
-        X = check_fitted_X(self, X)
-        return np.argmin(squared_distances(X, self.cluster_centers_), axis=1)
+        return {
+            "init_centroids_": init_centroids,
+            "cluster_centers_": centroids + origin,
+            "repulsion_": D,
+            "labels_": labels,
+            "n_clusters_": len(centroids),
+            "n_iter_": t,
+            "sse_": S_t,
+        }
 
 
 # ---------------------------------------------------------------------------
 # k'-means (after Zalik, 2008)
 # ---------------------------------------------------------------------------
+
+
+def penalised_nearest(X, centres, penalty):
+    """argmin_j ||x - m_j||^2 + penalty_j for every row of X, in memory-bounded blocks."""
+    labels = np.empty(len(X), dtype=np.intp)
+    origin = centres.mean(axis=0)
+    for rows in row_blocks(len(X), 8 * len(centres)):
+        cost = squared_distances(X[rows], centres, origin=origin)
+        cost += penalty[None, :]
+        labels[rows] = cost.argmin(axis=1)
+    return labels
 
 
 class KPrimeMeans(ClusterMixin, SnapshotEstimator):
@@ -644,34 +711,38 @@ class KPrimeMeans(ClusterMixin, SnapshotEstimator):
         self.record_every = record_every
 
     def _iterate(self, X, y=None):
-        X, k, tol, max_iter, rng = _check_run(self, X)
+        k, tol, max_iter, rng = _check_run(self, X)
+        n_samples, n_features = X.shape
+        X, origin = centred(X)
         if self.E is None:
-            E = float(((X - X.mean(axis=0)) ** 2).sum(axis=1).mean())
+            E = float(np.einsum("ij,ij->", X, X) / n_samples)
         else:
             E = check_real(self.E, "E", low=0)
-        n_samples, n_features = X.shape
 
         centres = _check_init(self.init, k, n_features, "random")
         if centres is None:
             centres = X[rng.choice(n_samples, k, replace=False)].copy()
-        self.init_centroids_ = centres.copy()
+        else:
+            centres = centres - origin
+        init_centroids = centres + origin
 
         def step(centres, proportions, phase, t):
             # One assignment and update. Phase 1 assigns by ||x - m_j||^2 alone;
             # phase 2 adds the penalty -E ln p_j of the previous partition.
-            cost_matrix = squared_distances(X, centres)
-            if phase == 2:
-                cost_matrix = cost_matrix - E * np.log(proportions)[None, :]
-            labels = np.argmin(cost_matrix, axis=1)
+            if phase == 1:
+                labels = nearest(X, centres)[0]
+            else:
+                labels = penalised_nearest(X, centres, -E * np.log(proportions))
             keep, deleted, labels = delete_empty(labels, np.bincount(labels, minlength=len(centres)))
             new_centres, counts = cluster_means(X, labels, int(keep.sum()))
             proportions = counts / n_samples
-            sse = float(((X - new_centres[labels]) ** 2).sum())
-            cost = sse - E * float(np.log(proportions[labels]).sum())
-            snapshot = KPrimeMeansSnapshot(
-                iteration=t, centers=new_centres, labels=labels, phase=phase,
+            sse = float(within_sums(X, labels, new_centres).sum())
+            cost = sse - E * float(counts @ np.log(proportions))
+            snapshot = partial(
+                KPrimeMeansSnapshot,
+                iteration=t, centers=new_centres + origin, labels=labels, phase=phase,
                 n_clusters=len(new_centres), counts=counts, proportions=proportions, cost=cost,
-                sse=sse, E=E, deleted=deleted, previous_centers=centres,
+                sse=sse, E=E, deleted=deleted, previous_centers=centres + origin,
                 caption=(f"Phase 1, iteration {t}: k-means step" if phase == 1 else
                          f"Phase 2, iteration {t}: points pay ||x-m||^2 - E ln p (E = {E:.3g})")
                         + f"; {_deleted_phrase(deleted)}, K = {len(new_centres)}; cost {cost:.4g}.",
@@ -699,16 +770,30 @@ class KPrimeMeans(ClusterMixin, SnapshotEstimator):
                 break
             cost_before = cost
 
-        self.cluster_centers_ = centres
-        self.labels_ = labels
-        self.proportions_ = proportions
-        self.n_clusters_ = len(centres)
-        self.n_iter_ = t
-        self.cost_ = cost
-        self.E_ = E
+        return {
+            "init_centroids_": init_centroids,
+            "cluster_centers_": centres + origin,
+            "labels_": labels,
+            "proportions_": proportions,
+            "n_clusters_": len(centres),
+            "n_iter_": t,
+            "cost_": cost,
+            "E_": E,
+        }
 
     def predict(self, X):
-        """The cheapest centre of each row of ``X`` under ||x - m_j||^2 - E ln p_j."""
+        """The cheapest centre of each row of ``X`` under ||x - m_j||^2 - E ln p_j.
+
+        Not the nearest centre: k'-means keeps the penalty of its phase 2, so
+        a point between a large and a small cluster goes to the large one.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        labels : ndarray of shape (n_samples,)
+        """
         X = check_fitted_X(self, X)
-        penalised = squared_distances(X, self.cluster_centers_) - self.E_ * np.log(self.proportions_)
-        return np.argmin(penalised, axis=1)
+        return penalised_nearest(X, self.cluster_centers_, -self.E_ * np.log(self.proportions_))

@@ -2,11 +2,14 @@
 
 :class:`RepulsionView` (ARK-means and RK-means) has two panels:
 
-* **left**: the points coloured by cluster, each centroid (black X), an
-  arrow from each centroid along its push D (scaled so that it can be seen;
-  the factor is written in the corner), the pushed position mu + D (hollow
-  circle), the path each centroid has travelled so far, and a red X where a
-  centroid was deleted in this iteration (grey X for earlier deletions);
+* **left**: the points coloured by the assignment of this iteration (to the
+  pushed positions of the *previous* frame, Eq. 9: the picture says so),
+  each centroid (black X), an arrow from each centroid along its push D
+  (scaled so that it can be seen; the factor is written in the corner and
+  in the legend), a hollow circle at the arrow's tip, mu + f D, so that the
+  pushed marker never hides under its centroid, the path each centroid has
+  travelled so far, and a red X where a centroid was deleted in this
+  iteration (grey X for earlier deletions);
 * **right**: the number of clusters K and the SSE per iteration, with the
   current iteration marked.
 
@@ -15,7 +18,9 @@ share p_j, and the deletions.
 """
 
 import numpy as np
+from matplotlib.artist import Artist
 from matplotlib.collections import LineCollection
+from matplotlib.layout_engine import PlaceHolderLayoutEngine
 from matplotlib.ticker import MaxNLocator
 
 from ..arkmeans import centroid_paths
@@ -49,19 +54,45 @@ class _DeletionsMixin:
 
     def _setup_deletions(self, ax):
         self.deleted_now_xy, self.deleted_before_xy = _deletions_by_frame(self.history)
-        self.frame_of = {id(s): n for n, s in enumerate(self.history)}
         self.gone_before = ax.scatter([], [], s=45, marker="x", c="0.55", linewidths=1.2, zorder=3)
         self.gone_now = ax.scatter([], [], s=110, marker="x", c="red", linewidths=2.2, zorder=6,
                                    label="deleted now")
 
-    def _draw_deletions(self, snapshot):
-        frame = self.frame_of.get(id(snapshot))
-        if frame is None:  # a snapshot from another history: show nothing
-            now = before = np.empty((0, self.X.shape[1]))
-        else:
-            now, before = self.deleted_now_xy[frame], self.deleted_before_xy[frame]
+    def _draw_deletions(self, frame):
+        now, before = self.deleted_now_xy[frame], self.deleted_before_xy[frame]
         self.gone_now.set_offsets(self.project(now).reshape(-1, 2))
         self.gone_before.set_offsets(self.project(before).reshape(-1, 2))
+
+
+class _StaticBackground(Artist):
+    """Paints a saved picture of the parts of a view that never change.
+
+    Axes, ticks, labels, the legend and the K / S curves are the same in
+    every frame, but drawing their text costs most of a frame. Once the
+    figure's layout is frozen, :class:`RepulsionView` renders them once and
+    this artist pastes that picture back (Agg's ``restore_region``) before the
+    moving artists are drawn over it. On any other renderer (a PDF, another
+    size) it shows the static artists again, so nothing is ever missing.
+    """
+
+    def __init__(self, static_artists):
+        super().__init__()
+        self.static_artists = static_artists
+        self.region = None
+        self.size = None
+        self.set_zorder(-10)
+
+    def capture(self, canvas, bbox):
+        self.region = canvas.copy_from_bbox(bbox)
+        self.size = canvas.get_width_height()
+
+    def draw(self, renderer):
+        usable = (self.region is not None and hasattr(renderer, "restore_region")
+                  and (int(renderer.width), int(renderer.height)) == tuple(self.size))
+        for artist in self.static_artists:
+            artist.set_visible(not usable)
+        if usable:
+            renderer.restore_region(self.region)
 
 
 class RepulsionView(_DeletionsMixin, View):
@@ -72,7 +103,7 @@ class RepulsionView(_DeletionsMixin, View):
     typical push is about a tenth of the picture wide); the notebook prints it.
     """
 
-    figsize = (9.0, 4.2)
+    figsize = (8.0, 3.9)
 
     def setup(self):
         self.ax, self.ax_k = self.figure.subplots(1, 2, width_ratios=[3, 2])
@@ -96,18 +127,57 @@ class RepulsionView(_DeletionsMixin, View):
         zeros = np.zeros(self.n_max)
         self.arrows = self.ax.quiver(zeros, zeros, zeros, zeros, angles="xy", scale_units="xy",
                                      scale=1, width=0.005, minlength=0, color="black", zorder=5)
+        # The hollow circle sits at the arrow's tip: at the true pushed
+        # position when the arrows have their true length, and never under
+        # the centroid's X when they are drawn longer.
+        f = self.arrow_scale
+        pushed_label = "pushed $\\mu+D$" if f == 1 else f"pushed, drawn at $\\mu+{f:g}D$"
         self.pushed = self.ax.scatter([], [], s=60, facecolors="none", edgecolors="black",
-                                      linewidths=1.0, zorder=4, label="pushed $\\mu+D$")
+                                      linewidths=1.0, zorder=7, label=pushed_label)
         self.centers = self.ax.scatter([], [], s=150, marker="X", c="black", edgecolors="white",
                                        linewidths=1.4, zorder=6, label="centroid $\\mu$")
-        self.ax.text(0.02, 0.02, f"arrows $D$ drawn \u00d7{self.arrow_scale:g}",
-                     transform=self.ax.transAxes, fontsize=8, va="bottom",
+        self.ax.text(0.02, 0.02, f"arrows $D$ drawn \u00d7{f:g}\ncolours: nearest pushed "
+                     f"position\nof the previous frame (Eq. 9)",
+                     transform=self.ax.transAxes, fontsize=7, va="bottom",
                      bbox=dict(boxstyle="round", fc="white", ec="0.7", alpha=0.85))
         self.k_text = self.ax.text(0.98, 0.98, "", transform=self.ax.transAxes, fontsize=10,
                                    ha="right", va="top",
                                    bbox=dict(boxstyle="round", fc="white", ec="0.7", alpha=0.85))
         self.ax.legend(loc="lower right", fontsize=7, framealpha=0.85)
         self._setup_curves()
+        self._background = None
+
+    def _static_artists(self):
+        moving = {self.points, self.trails, self.gone_before, self.gone_now, self.arrows,
+                  self.pushed, self.centers, self.now, self.k_dot, self.s_dot}
+        static = []
+        for ax in (self.ax, self.ax_k, self.ax_s):
+            static += [ax.patch, ax.xaxis, ax.yaxis, *ax.spines.values(), ax.title,
+                       ax._left_title, ax._right_title]
+            # The curves of the right panel; the legend and the text boxes stay
+            # live, because they are drawn over the points.
+            static += [a for a in ax.lines + ax.collections if a not in moving]
+        return [a for a in static if a.get_visible()]
+
+    def _cache_background(self):
+        """Render the unchanging parts once, after the player froze the layout."""
+        if not isinstance(self.figure.get_layout_engine(), PlaceHolderLayoutEngine):
+            return
+        canvas = self.figure.canvas
+        if not hasattr(canvas, "copy_from_bbox"):
+            return
+        moving = [self.points, self.trails, self.gone_before, self.gone_now, self.arrows,
+                  self.pushed, self.centers, self.now, self.k_dot, self.s_dot,
+                  *self.ax.texts, self.ax.get_legend()]
+        background = _StaticBackground(self._static_artists())
+        for artist in moving:
+            artist.set_visible(False)
+        canvas.draw()
+        background.capture(canvas, self.figure.bbox)
+        for artist in moving:
+            artist.set_visible(True)
+        self.figure.add_artist(background)
+        self._background = background
 
     def _limits(self):
         """Fix the limits to the data, with room for centroids that stay near it.
@@ -172,6 +242,8 @@ class RepulsionView(_DeletionsMixin, View):
         ax.set_title("K and $S_t$ per iteration", fontsize=10)
 
     def draw(self, snapshot, frame):
+        if self._background is None:
+            self._cache_background()
         self.points.set_facecolor(label_colors(snapshot.labels, len(self.X)))
         mu = self.project(snapshot.centers)
         push = self.project(snapshot.centers + snapshot.repulsion) - mu
@@ -182,11 +254,10 @@ class RepulsionView(_DeletionsMixin, View):
         uv[: len(mu)] = self.arrow_scale * push
         self.arrows.set_offsets(offsets)
         self.arrows.set_UVC(uv[:, 0], uv[:, 1])
-        self.pushed.set_offsets(mu + push)
+        self.pushed.set_offsets(mu + self.arrow_scale * push)
         self.centers.set_offsets(mu)
-        self._draw_deletions(snapshot)
-        frame = self.frame_of.get(id(snapshot))
-        if self.paths is not None and frame is not None:
+        self._draw_deletions(frame)
+        if self.paths is not None:
             self.trails.set_segments([p[: frame + 2] for p in self.paths if len(p) > 1])
         self.k_text.set_text(f"iteration {snapshot.iteration}: K = {snapshot.n_clusters}")
         self.now.set_xdata([snapshot.iteration, snapshot.iteration])
@@ -207,5 +278,5 @@ class KPrimeView(_DeletionsMixin, PointsView):
     def draw(self, snapshot, frame):
         super().draw(snapshot, frame)
         self.centers.set_sizes(40 + 400 * np.asarray(snapshot.proportions))
-        self._draw_deletions(snapshot)
+        self._draw_deletions(frame)
         self.phase_text.set_text(f"phase {snapshot.phase}: K = {snapshot.n_clusters}")
