@@ -287,24 +287,63 @@ def test_check_rejects_the_blank_and_the_wrong_answers(path, grade_id, replaceme
     index = dict((g, i) for i, g, _ in answer_cells(path))[grade_id]
     solution = editions.source_of(cells_of(path)[index])
     check = editions.source_of(cells_of(path)[check_index(path, grade_id)])
+    problem = verdict(kernel, grade_id, solution, check, replacement)
+    assert problem is None, problem
+
+
+def verdict(kernel, grade_id, solution, check, replacement):
+    """Swap ``replacement`` (None: the blank answer) into the answer, run it and the check.
+
+    Returns None if the check rejects it as it must, else what is wrong; the solution is
+    restored (and must pass its check again) in any case.
+    """
     if replacement is None:
         mutated = editions.clear_solution_region(solution)[0]
+        what = "the blank answer"
     else:
         mutated = swap(solution, replacement)
+        what = f"the wrong answer {replacement.strip()!r}"
+    problem = None
     try:
         kernel.run(mutated)          # a blank answer raises NotImplementedError here: fine
         result = kernel.run(check)
-        what = "the blank answer" if replacement is None else f"the wrong answer {replacement.strip()!r}"
-        assert result["status"] == "error", f"{grade_id}-check accepts {what}"
-        is_assertion, is_exercise_error, message = exception_of(kernel)
-        assert is_assertion, (f"{grade_id}-check fails on {what} with {result['ename']}: "
-                              f"{result['evalue']}, not with an AssertionError that explains it")
-        assert message.strip(), f"{grade_id}-check rejects {what} without saying what is wrong"
-        if replacement is None:
-            assert is_exercise_error, (f"{grade_id}-check fails on the blank answer with "
-                                       f"{result['ename']}: use tc.exercises.answered/call so the "
-                                       f"message says what to do")
+        if result["status"] != "error":
+            problem = f"{grade_id}-check accepts {what}"
+        else:
+            is_assertion, is_exercise_error, message = exception_of(kernel)
+            if not is_assertion:
+                problem = (f"{grade_id}-check fails on {what} with {result['ename']}: "
+                           f"{result['evalue']}, not with an AssertionError that explains it")
+            elif not message.strip():
+                problem = f"{grade_id}-check rejects {what} without saying what is wrong"
+            elif replacement is None and not is_exercise_error:
+                problem = (f"{grade_id}-check fails on the blank answer with {result['ename']}: "
+                           f"use tc.exercises.answered/call so the message says what to do")
     finally:
         restored = [kernel.run(solution), kernel.run(check)]
-    assert all(r["status"] == "ok" for r in restored), \
-        f"{grade_id}: the solution no longer passes its check after the mutation: {restored}"
+    if problem is None and not all(r["status"] == "ok" for r in restored):
+        problem = f"{grade_id}: the solution no longer passes its check after the mutation: {restored}"
+    return problem
+
+
+def test_the_harness_catches_weak_checks(tmp_path):
+    """On a tiny made-up exercise: the verdicts a good check and three bad ones get."""
+    kernel = Kernel(tmp_path)
+    try:
+        setup = kernel.run("from tutorcluster.exercises import answered, call, expect")
+        assert setup["status"] == "ok", setup
+        solution = "x = None  # an even number above 2\n### BEGIN SOLUTION\nx = 4\n### END SOLUTION"
+        good = 'answered(x, "x", kind="integer")\nexpect(x % 2 == 0 and x > 2, "x must be even and above 2.")'
+        assert verdict(kernel, "99-x", solution, good, None) is None
+        assert verdict(kernel, "99-x", solution, good, "x = 3") is None
+        assert "accepts the wrong answer 'x = 6'" in verdict(kernel, "99-x", solution, good, "x = 6")
+        silent = "assert x is not None and x == 4"
+        assert "without saying" in verdict(kernel, "99-x", solution, silent, None)
+        assert "without saying" in verdict(kernel, "99-x", solution, silent, "x = 3")
+        plain = 'assert x is not None, "x is empty"\nassert x == 4, "x is not 4"'
+        assert "use tc.exercises" in verdict(kernel, "99-x", solution, plain, None)
+        assert verdict(kernel, "99-x", solution, plain, "x = 3") is None
+        crashing = 'expect(x + 0 == 4, "x must be 4.")'
+        assert "with TypeError" in verdict(kernel, "99-x", solution, crashing, None)
+    finally:
+        kernel.shutdown()
