@@ -388,10 +388,22 @@ def scores(course=COURSE):
     return table
 
 
-def format_tables(table):
+def exercise_order(course=COURSE):
+    """``{(notebook, grade_id): position}``: the check cells in the order the notebooks have them."""
+    order = {}
+    for path in sorted((Path(course) / "source" / ASSIGNMENT).glob("*.ipynb")):
+        for cell in read(path)["cells"]:
+            if is_grade(cell):
+                order[(path.stem, nbgrader_meta(cell)["grade_id"])] = len(order)
+    return order
+
+
+def format_tables(table, order=None):
     """Two plain-text tables: per student (each notebook and the total), per exercise."""
     students = sorted(table)
-    cells = sorted({key for row in table.values() for key in row})
+    order = order or {}
+    cells = sorted({key for row in table.values() for key in row},
+                   key=lambda key: (key[0], order.get(key, len(order)), key[1]))
     notebooks = sorted({notebook for notebook, _ in cells})
 
     def number(x):
@@ -448,7 +460,7 @@ def grade(submissions, course=COURSE, names=None, log=print):
     for student in students:
         nbgrader(["autograde", ASSIGNMENT, f"--student={student}", "--force"], course)
     table = {s: row for s, row in scores(course).items() if s in students}
-    log(format_tables(table))
+    log(format_tables(table, exercise_order(course)))
     write_csv(table, course / "scores.csv")
     log(f"\ngradebook {course / 'gradebook.db'}; this table in {course / 'scores.csv'}; "
         f"graded notebooks in {course / 'autograded'}")
