@@ -254,8 +254,7 @@ def _stop_kernels():
     _live.clear()
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
-def test_notebook_runs_and_every_check_passes_cleanly(path, tmp_path_factory):
+def notebook_runs_and_every_check_passes_cleanly(path, tmp_path_factory):
     kernel, runs = executed(path, tmp_path_factory)
     failed = {i: f"{r['ename']}: {r['evalue']}" for i, r in runs.items() if r["status"] != "ok"}
     assert not failed, f"{path.name}: cells failed with the solutions in place: {failed}"
@@ -268,8 +267,10 @@ def test_notebook_runs_and_every_check_passes_cleanly(path, tmp_path_factory):
 
 
 def mutation_cases():
+    """Per notebook, in order (so each runs once): the clean run, then every mutation."""
     cases = []
     for path in NOTEBOOKS:
+        cases.append(pytest.param(path, None, "run", id=f"{path.stem}-runs-cleanly"))
         wrong = wrong_answers(path) or {}
         for _, grade_id, _ in answer_cells(path):
             cases.append(pytest.param(path, grade_id, None, id=f"{grade_id}-blank"))
@@ -279,7 +280,10 @@ def mutation_cases():
 
 
 @pytest.mark.parametrize("path, grade_id, replacement", mutation_cases())
-def test_check_rejects_the_blank_and_the_wrong_answers(path, grade_id, replacement, tmp_path_factory):
+def test_notebook_runs_and_its_checks_reject_blank_and_wrong_answers(path, grade_id, replacement,
+                                                                   tmp_path_factory):
+    if grade_id is None:
+        return notebook_runs_and_every_check_passes_cleanly(path, tmp_path_factory)
     assert wrong_answers(path) is not None, f"no tests/wrong_answers/{number(path)}.py"
     kernel, runs = executed(path, tmp_path_factory)
     if any(r["status"] != "ok" for r in runs.values()):
