@@ -1,5 +1,5 @@
 # tutorcluster: two commands on a fresh machine with Python 3.10+ and make.
-#   make lab    set everything up and serve JupyterLab on notebooks/
+#   make lab    set everything up and serve JupyterLab on your working copy my-notebooks/
 #   make test   set everything up and run pytest (package + every notebook through nbval)
 
 PYTHON ?= python3
@@ -14,10 +14,13 @@ PYTEST  = $(BIN)/python -m pytest -n $(JOBS) --dist loadfile -p no:cacheprovider
 # Jupyter refuses to run as root (a container, a CI machine) unless told to.
 ROOT_FLAG = $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: help install lab test test-package test-notebooks test-browser benchmarks clean
+.PHONY: help install lab refresh student grade test-grading test test-package test-notebooks test-browser benchmarks clean
 
 help:
-	@echo "make lab           set up .venv and serve JupyterLab on notebooks/ (IP=$(IP) PORT=$(PORT))"
+	@echo "make lab           set up .venv, make/refresh my-notebooks/ and serve JupyterLab (IP=$(IP) PORT=$(PORT))"
+	@echo "make refresh       refresh my-notebooks/ after git pull (edited notebooks are kept)"
+	@echo "make student       write the student edition to build/student/ (nbgrader)"
+	@echo "make grade SUBMISSIONS=dir   autograde dir/<student>/NN-*.ipynb into grading/gradebook.db"
 	@echo "make test          set up .venv, run the unit tests and every notebook (nbval)"
 	@echo "make test-browser  open every notebook in headless Chromium and move its sliders"
 	@echo "make benchmarks    print the timing tables of benchmarks/"
@@ -35,12 +38,31 @@ $(VENV)/.installed: pyproject.toml binder/overrides.json $(BIN)/python
 
 install: $(VENV)/.installed
 
-lab: install
-	@echo "Serving JupyterLab on notebooks/ -- open the http://$(IP):$(PORT)/lab?token=... URL printed below."
-	@echo "(On a remote server: ssh -L $(PORT):localhost:$(PORT) you@server, then open that URL locally.)"
-	$(BIN)/jupyter lab --notebook-dir=notebooks --ip=$(IP) --port=$(PORT) --no-browser $(ROOT_FLAG)
+# The working copy my-notebooks/ (git-ignored) is where students open, run and save;
+# notebooks/ stays the clean instructor source. Refreshing keeps edited notebooks.
+lab: install refresh
+	@$(BIN)/python tools/lab.py --ip=$(IP) --port=$(PORT) $(ROOT_FLAG)
 
-test: install
+refresh: install
+	@$(BIN)/python tools/editions.py lab
+
+# The instructor's side: nbgrader is in the `teach` extra.
+$(VENV)/.teach: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e ".[teach]"
+	touch $@
+
+student: $(VENV)/.teach
+	$(BIN)/python tools/editions.py student
+
+grade: $(VENV)/.teach
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=<folder of <student>/NN-*.ipynb>"; exit 2; }
+	$(BIN)/python tools/editions.py grade "$(SUBMISSIONS)"
+
+# The grading pipeline over every notebook (make test runs it over 00 and one paper notebook).
+test-grading: $(VENV)/.teach
+	TUTORCLUSTER_GRADING=all $(BIN)/python -m pytest -p no:cacheprovider tests/test_editions.py -v
+
+test: $(VENV)/.teach
 	$(PYTEST) -m "not browser" tests --nbval-lax notebooks
 
 test-package: install

@@ -6,7 +6,7 @@ from sklearn.cluster import KMeans as SklearnKMeans
 from sklearn.datasets import make_blobs
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from tutorcluster import KMeans
+from tutorcluster import KMeans, KMeansSnapshot
 from tutorcluster.distances import squared_distances
 from tutorcluster.kmeans import kmeans_plusplus
 from tutorcluster.testing import assert_snapshots_equal, check_snapshot_protocol
@@ -143,3 +143,31 @@ def test_bad_parameters_are_refused(params, message):
     X = np.random.default_rng(0).random((10, 2))
     with pytest.raises(ValueError, match=message):
         KMeans(**params).fit(X)
+
+
+def test_frames_that_are_not_kept_are_never_built(monkeypatch):
+    # The update and assign frames are lazy (functools.partial): record_every=0
+    # builds the start (yielded built) and the last frame only.
+    X, _ = make_blobs(n_samples=300, centers=4, random_state=0)
+    built = []
+    original = KMeansSnapshot.__post_init__
+    monkeypatch.setattr(KMeansSnapshot, "__post_init__", lambda self: (built.append(self.step), original(self)))
+    model = KMeans(n_clusters=4, init="random", random_state=1, record_every=0).fit(X)
+    assert model.n_iter_ > 2 and len(built) == 2 and len(model.history_) == 1
+
+
+@pytest.mark.parametrize("factor", [1e-300, 1e300])
+def test_scales_whose_distances_overflow_are_refused(factor):
+    X, _ = make_blobs(n_samples=50, centers=2, random_state=0)
+    with pytest.raises(ValueError, match="Standardise"):
+        KMeans(n_clusters=2, random_state=0).fit(X * factor)
+
+
+def test_partition_does_not_move_with_an_explicit_start():
+    X, _ = make_blobs(n_samples=300, centers=4, random_state=0)
+    start = X[:4].copy()
+    reference = KMeans(n_clusters=4, init=start).fit(X)
+    for offset in (1e3, 1e6):
+        moved = KMeans(n_clusters=4, init=start + offset).fit(X + offset)
+        np.testing.assert_array_equal(moved.labels_, reference.labels_)
+        assert moved.n_iter_ == reference.n_iter_
