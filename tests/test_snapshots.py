@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from sklearn.base import ClusterMixin
 
+import tutorcluster as tc
 from tutorcluster import KMeans, Snapshot, SnapshotEstimator
 from tutorcluster.testing import assert_no_shared_memory, check_snapshot_protocol
 
@@ -74,8 +75,7 @@ class _Leaky(ClusterMixin, SnapshotEstimator):
             if self.alias:  # smuggle a live view past __post_init__
                 object.__setattr__(snapshot, "centers", centers)
             yield snapshot
-        self.cluster_centers_ = centers + (1.0 if self.skew_last else 0.0)
-        self.labels_ = labels
+        return {"cluster_centers_": centers + (1.0 if self.skew_last else 0.0), "labels_": labels}
 
 
 def test_protocol_helper_catches_aliasing():
@@ -111,3 +111,28 @@ def test_record_every_must_be_a_non_negative_integer(every):
     X = np.random.default_rng(0).random((10, 2))
     with pytest.raises(ValueError, match="record_every"):
         KMeans(n_clusters=2, record_every=every).fit(X)
+
+
+def test_an_iterate_that_returns_no_attributes_is_refused():
+    class Forgetful(_Leaky):
+        def _iterate(self, X, y=None):
+            yield from super()._iterate(X, y)
+
+    with pytest.raises(TypeError, match="must return its fitted attributes"):
+        Forgetful(alias=False).fit(np.arange(8.0).reshape(4, 2))
+
+
+def test_frames_past_the_history_budget_are_thinned_with_one_warning():
+    previous = tc.set_history_budget(2_000)
+    try:
+        with pytest.warns(UserWarning, match="budget") as caught:
+            model = tc.KMeans(3, init="random", random_state=0, tol=0).fit(
+                np.random.default_rng(0).normal(size=(60, 2)))
+    finally:
+        tc.set_history_budget(previous)
+    assert len(caught) == 1
+    full = tc.KMeans(3, init="random", random_state=0, tol=0).fit(
+        np.random.default_rng(0).normal(size=(60, 2)))
+    assert len(model.history_) < len(full.history_)
+    assert np.array_equal(model.labels_, full.labels_)
+    assert model.history_[-1].iteration == full.history_[-1].iteration

@@ -212,8 +212,8 @@ class _Recorder:
         if not self.warned:
             self.warned = True
             warnings.warn(
-                f"{self.owner}: history_ passed its budget of {self.budget / 2**20:.0f} MB "
-                f"at frame {self.count + 1}, so it now keeps every {self.every}-th frame. "
+                f"{self.owner}: history_ passed its budget of {self.budget / 2**20:.3g} MB "
+                f"at frame {self.count + 1}, so it now keeps one frame in {self.every}. "
                 f"Set record_every to choose the spacing yourself, or call "
                 f"tutorcluster.set_history_budget(None) to keep every frame.",
                 UserWarning, stacklevel=4)
@@ -307,11 +307,6 @@ class SnapshotEstimator(BaseEstimator):
         last = recorder.finish()
         if last is not None:
             yield last
-        if fitted is None:
-            # Transitional: a module not yet converted sets its fitted
-            # attributes itself, inside _iterate. To be removed once every
-            # module returns them.
-            fitted = {}
         if not isinstance(fitted, dict):
             raise TypeError(f"{type(self).__name__}._iterate must return its fitted "
                             f"attributes as a dict, got {type(fitted).__name__}.")
