@@ -32,7 +32,12 @@ import editions  # noqa: E402  (tools/editions.py: nbgrader's rules without nbgr
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
 WRONG_DIR = ROOT / "tests" / "wrong_answers"
 KINDS = ("predict, then check", "implement", "investigate")
-HEADER = re.compile(r"^\*\*Exercise (\d+) \(([^)]*)\)\*\*")
+HEADER = re.compile(r"^\*\*Exercise (\d+) \(([^)]*)\)\.?\*\*")
+
+
+def kind_of(label):
+    """The kind a header names: "implement, changes the algorithm" is an "implement"."""
+    return next((k for k in KINDS if label == k or label.startswith(k + ",")), None)
 TIMEOUT = 600
 
 
@@ -85,10 +90,10 @@ def test_exercise_headers_number_and_kinds(path):
         if cell["cell_type"] == "markdown":
             match = HEADER.match(editions.source_of(cell).lstrip())
             if match:
-                headers.append((int(match.group(1)), match.group(2)))
+                headers.append((int(match.group(1)), kind_of(match.group(2)) or match.group(2)))
             elif "**Exercise" in editions.source_of(cell)[:40]:
                 pytest.fail(f"malformed exercise header: {editions.source_of(cell)[:60]!r}; "
-                            f"write '**Exercise N (kind)**' with kind one of {KINDS}")
+                            f"write '**Exercise N (kind)**' with kind one of {KINDS} (a qualifier may follow the kind after a comma)")
     assert len(headers) >= 4, f"{path.name}: {len(headers)} exercises, at least four wanted"
     assert [n for n, _ in headers] == list(range(1, len(headers) + 1)), \
         f"{path.name}: exercises numbered {[n for n, _ in headers]}"
