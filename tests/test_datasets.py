@@ -1,4 +1,4 @@
-"""Tests of the seeded data sets: shapes, seeds, and the recipes of the specs."""
+"""Tests of the seeded data sets: shapes, seeds, and the recipes the notebooks describe."""
 
 import numpy as np
 import pytest

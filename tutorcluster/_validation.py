@@ -155,7 +155,7 @@ def check_rng(random_state):
 
     An integer seeds ``np.random.default_rng`` directly, so
     ``random_state=0`` means ``np.random.default_rng(0)``: the recipes in the
-    specs and notebooks can be repeated by hand. ``None`` gives fresh
+    notebooks can be repeated by hand. ``None`` gives fresh
     entropy, a ``Generator`` is used as it is, and a legacy ``RandomState``
     (scikit-learn's ``check_random_state`` convention) draws the seed.
     """

@@ -22,6 +22,13 @@ module answers them once, in a way that is safe for any data:
 
 A student reading an algorithm module sees ``nearest(X, centres)`` where
 the paper says "the nearest centre"; the numerical care lives here.
+
+The module has three parts: point-to-centre distances (``squared_distances``,
+``nearest``, ``two_nearest``, ``NearestCentreMixin``); first neighbours, the
+nearest *other* point of every point, for FN-means (``near_first_neighbours``,
+``tie_tolerance``, ``max_pairwise_distance``); and a KD-tree search of the two
+nearest centres for maps with many neurons in two or three dimensions
+(``two_nearest_fast``, used by the SOMs).
 """
 
 import numpy as np
@@ -235,7 +242,7 @@ class NearestCentreMixin(TransformerMixin):
         return -float(nearest(X, centres)[1].sum())
 
 
-# --- first neighbours (FN-means helper) ---------------------------------------
+# --- first neighbours (used by FN-means) ---------------------------------------
 #
 # The first neighbour of a point is its nearest *other* point. FN-means (and
 # FINCH) need it for every point, exactly, and with a rule for ties. The
@@ -547,7 +554,7 @@ def max_pairwise_distance(X, *, budget=None):
     return float(np.sqrt(largest))
 
 # --------------------------------------------------------------------------
-# AMSOM (issues 10-11): the two nearest neurons of many points in low dimension
+# The two nearest neurons of many points in low dimension (used by the SOMs)
 # --------------------------------------------------------------------------
 
 #: Largest number of features for which :func:`two_nearest_fast` uses a KD-tree.
