@@ -15,6 +15,7 @@ table the README quotes). Linux only (it reads ``/proc``).
     .venv/bin/python classroom/measure.py                      # every notebook, N = 1 5 10 20
     .venv/bin/python classroom/measure.py notebooks/00-*.ipynb --students 1 5
     .venv/bin/python classroom/measure.py --out /tmp/sizing    # write elsewhere
+    .venv/bin/python classroom/measure.py --from-json a.json b.json   # join earlier runs
 
 The numbers depend on the machine and on what else runs on it: the table records the
 core count and the load average at the start, so a loaded machine shows as such.
@@ -100,8 +101,34 @@ def markdown(rows, students, machine):
     for name, by_n in by_notebook.items():
         first = by_n[min(by_n)]
         cells = [f"`{Path(name).stem}`", f"{first['peak_max_mib']} MiB", f"{first['cpu_median_s']}"]
-        cells += [f"{by_n[n]['class_wall_s']}" if n in by_n else "" for n in students]
+        cells += [f"{by_n[n]['class_wall_s']}" if n in by_n else "not run" for n in students]
         lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def class_table(rows, server_mib, target_s, sizes=(10, 30, 60, 100)):
+    """"A class of N needs M GB and C cores", from the heaviest notebook measured.
+
+    Memory: every student has one server (``server_mib``, measured by
+    classroom/loadtest.py) and one notebook's kernel at its peak, plus 1 GB for the
+    hub, the proxy and the system. Cores: the whole class presses Run All on the
+    heaviest notebook at once and every run ends within ``target_s`` seconds; CPU
+    seconds per run are those measured at the highest concurrency (contention makes
+    a run cost more CPU than alone).
+    """
+    peak = max(r["peak_max_mib"] for r in rows)
+    busiest = {}
+    for r in rows:
+        if r["students"] >= busiest.get(r["notebook"], {}).get("students", 0):
+            busiest[r["notebook"]] = r
+    cpu = max(r["cpu_median_s"] for r in busiest.values())
+    lines = [f"Per student: {server_mib} MiB server + {peak} MiB kernel peak; "
+             f"{cpu} CPU s per run of the heaviest notebook; all runs within {target_s} s.", "",
+             "| a class of | needs memory | and cores |", "|---|---|---|"]
+    for n in sizes:
+        memory = 1 + n * (server_mib + peak) / 1024
+        cores = max(1, -(-n * cpu // target_s))
+        lines.append(f"| {n} students | {memory:.0f} GB | {cores:.0f} |")
     return "\n".join(lines) + "\n"
 
 
@@ -112,21 +139,34 @@ def main(argv=None):
     parser.add_argument("--students", nargs="+", type=int, default=[1, 5, 10, 20])
     parser.add_argument("--timeout", type=int, default=1800, help="seconds per cell")
     parser.add_argument("--out", type=Path, default=ROOT / "classroom" / "sizing")
+    parser.add_argument("--server-mib", type=int, default=150,
+                        help="memory of one user's server without its kernel (classroom/loadtest.py measures it)")
+    parser.add_argument("--target", type=int, default=120,
+                        help="seconds within which a whole class's Run All must end")
+    parser.add_argument("--from-json", type=Path, nargs="+",
+                        help="rebuild the tables from earlier sizing.json files instead of measuring")
     args = parser.parse_args(argv)
 
-    load = os.getloadavg()[0]
-    machine = (f"{os.cpu_count()} cores, {platform.python_implementation()} {platform.python_version()}, "
-               f"load average {load:.1f} at the start")
-    results, rows = [], []
-    for path in args.notebooks:
-        for n in args.students:
-            result = asyncio.run(run_class(path.resolve(), n, args.timeout))
-            results.append(result)
-            rows.append(summarise(result))
-            print(json.dumps(rows[-1]), flush=True)
+    if args.from_json:
+        loaded = [json.loads(path.read_text()) for path in args.from_json]
+        machine = "; ".join(dict.fromkeys(d["machine"] for d in loaded))
+        results = [r for d in loaded for r in d["results"]]
+        rows = [summarise(r) for r in results]
+        args.students = sorted({r["students"] for r in rows})
+    else:
+        load = os.getloadavg()[0]
+        machine = (f"{os.cpu_count()} cores, {platform.python_implementation()} {platform.python_version()}, "
+                   f"load average {load:.1f} at the start")
+        results, rows = [], []
+        for path in args.notebooks:
+            for n in args.students:
+                result = asyncio.run(run_class(path.resolve(), n, args.timeout))
+                results.append(result)
+                rows.append(summarise(result))
+                print(json.dumps(rows[-1]), flush=True)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.with_suffix(".json").write_text(json.dumps({"machine": machine, "results": results}, indent=1))
-    table = markdown(rows, args.students, machine)
+    table = markdown(rows, args.students, machine) + "\n" + class_table(rows, args.server_mib, args.target)
     args.out.with_suffix(".md").write_text(table)
     print(table)
     return 0
