@@ -1,4 +1,4 @@
-# tutorcluster: two commands on a fresh machine with Python 3.10+ and make.
+# tutorcluster: two commands on a fresh machine with Python 3.11+ and make.
 #   make lab    set everything up and serve JupyterLab on your working copy my-notebooks/
 #   make test   set everything up and run pytest (package + every notebook through nbval)
 
@@ -14,7 +14,8 @@ PYTEST  = $(BIN)/python -m pytest -n $(JOBS) --dist loadfile -p no:cacheprovider
 # Jupyter refuses to run as root (a container, a CI machine) unless told to.
 ROOT_FLAG = $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: help install lab refresh student grade test-grading test test-package test-notebooks test-browser benchmarks clean
+.PHONY: help install lab refresh student grade test-grading test test-package test-notebooks \
+        test-browser benchmarks clean kernel test-oldest test-hub sizing
 
 help:
 	@echo "make lab           set up .venv, make/refresh my-notebooks/ and serve JupyterLab (IP=$(IP) PORT=$(PORT))"
@@ -24,14 +25,22 @@ help:
 	@echo "make test          set up .venv, run the unit tests and every notebook (nbval)"
 	@echo "make test-browser  open every notebook in headless Chromium and move its sliders"
 	@echo "make benchmarks    print the timing tables of benchmarks/"
+	@echo "make kernel        a course virtual environment and a named Jupyter kernel (for a shared hub)"
+	@echo "make test-oldest   the unit tests with the lowest versions pyproject.toml allows"
+	@echo "make test-hub      a JupyterHub on 127.0.0.1 with $(STUDENTS) simulated students (classroom/)"
+	@echo "make sizing        measure every notebook's memory and CPU, 1 to 20 at once (classroom/)"
 
 # The stamp is rebuilt whenever pyproject.toml changes.
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# setuptools prints a banner on every editable install (a warning, not an error):
+# this filter silences that one warning and nothing else.
+PIP = PYTHONWARNINGS="ignore::UserWarning:setuptools.command.editable_wheel" $(BIN)/python -m pip
+
 $(VENV)/.installed: pyproject.toml binder/overrides.json $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[lab,test]"
+	$(PIP) install --quiet -e ".[lab,test]"
 	mkdir -p $(VENV)/share/jupyter/lab/settings
 	cp binder/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	touch $@
@@ -48,7 +57,7 @@ refresh: install
 
 # The instructor's side: nbgrader is in the `teach` extra.
 $(VENV)/.teach: $(VENV)/.installed
-	$(BIN)/python -m pip install --quiet -e ".[teach]"
+	$(PIP) install --quiet -e ".[teach]"
 	touch $@
 
 student: $(VENV)/.teach
@@ -62,30 +71,78 @@ grade: $(VENV)/.teach
 test-grading: $(VENV)/.teach
 	TUTORCLUSTER_GRADING=all $(BIN)/python -m pytest -p no:cacheprovider tests/test_editions.py -v
 
+# scikit-learn's estimator checks include one that turns array-API dispatch on and
+# checks NumPy inputs give the same results; it runs only when SCIPY_ARRAY_API is set
+# (otherwise it is skipped, once per estimator).
 test: $(VENV)/.teach
-	$(PYTEST) -m "not browser" tests --nbval-lax notebooks
+	SCIPY_ARRAY_API=1 $(PYTEST) -m "not browser and not hub" tests --nbval-lax notebooks
 
 test-package: install
-	$(PYTEST) -m "not browser" tests
+	SCIPY_ARRAY_API=1 $(PYTEST) -m "not browser and not hub" tests
 
 test-notebooks: install
 	$(PYTEST) --nbval-lax notebooks
 
 $(VENV)/.browser: $(VENV)/.installed
-	$(BIN)/python -m pip install --quiet -e ".[browser]"
+	$(PIP) install --quiet -e ".[browser]"
 	touch $@
 
 test-browser: $(VENV)/.browser
 	$(BIN)/python -m pytest tests/browser -m browser -p no:cacheprovider -v
 
 $(VENV)/.bench: $(VENV)/.installed
-	$(BIN)/python -m pip install --quiet -e ".[bench,fast]"
+	$(PIP) install --quiet -e ".[bench,fast]"
 	touch $@
 
 benchmarks: $(VENV)/.bench
 	@for b in benchmarks/[a-z]*.py; do [ "$$b" = benchmarks/collect.py ] && continue; \
 	  echo "== $$b"; (cd benchmarks && ../$(BIN)/python $$(basename $$b)) || exit 1; done
 	cd benchmarks && ../$(BIN)/python collect.py
+
+# --- a shared hub: one virtual environment per course, and a kernel named after it ----
+# Nothing goes into the hub's own environment (`pip install --user` there can upgrade
+# numpy under every other course). Students pick "Python (tutorcluster)" in
+# Kernel -> Change Kernel. KERNEL_FLAGS=--sys-prefix puts the kernel inside the
+# course environment instead of ~/.local (then point JUPYTER_PATH at it).
+COURSE       ?= tutorcluster
+COURSE_VENV  ?= $(HOME)/.venvs/$(COURSE)
+KERNEL_FLAGS ?= --user
+kernel:
+	$(PYTHON) -m venv $(COURSE_VENV)
+	$(COURSE_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(COURSE_VENV)/bin/python -m pip install --quiet . "ipykernel>=6.0"
+	$(COURSE_VENV)/bin/python -m ipykernel install $(KERNEL_FLAGS) --name $(COURSE) --display-name "Python ($(COURSE))"
+	@echo "Kernel '$(COURSE)' -> $(COURSE_VENV)/bin/python. In Jupyter: Kernel -> Change Kernel -> Python ($(COURSE))."
+
+# --- the oldest versions pyproject.toml allows (the oldest-supported-versions practice) --
+# uv (from PyPI) resolves every direct dependency to its lower bound; the unit tests
+# (not the notebooks, which run on the pinned Binder versions) must pass there too.
+OLDEST ?= .oldest
+test-oldest: $(BIN)/python
+	$(BIN)/python -m pip install --quiet "uv>=0.5"
+	rm -rf $(OLDEST)
+	$(BIN)/uv venv --quiet --python $(PYTHON) $(OLDEST)
+	PYTHONWARNINGS="ignore::UserWarning:setuptools.command.editable_wheel" \
+	  $(BIN)/uv pip install --quiet --python $(OLDEST)/bin/python --resolution lowest-direct -e ".[test]"
+	$(BIN)/uv pip list --python $(OLDEST)/bin/python | grep -iE "^(numpy|scipy|scikit-learn|matplotlib|ipywidgets|pillow) "
+	SCIPY_ARRAY_API=1 $(OLDEST)/bin/python -m pytest -n $(JOBS) --dist loadfile -p no:cacheprovider -m "not browser and not hub" tests
+
+# --- a classroom on this machine: JupyterHub on 127.0.0.1, simulated students ----------
+# The proxy (npm's configurable-http-proxy) goes into the git-ignored .hub/ folder; the
+# students' kernel is a course kernel made by `make kernel`, outside the hub's environment.
+STUDENTS ?= 10
+$(VENV)/.hub: $(VENV)/.installed
+	$(PIP) install --quiet -e ".[hub]"
+	npm install --prefix .hub --no-audit --no-fund --loglevel=error configurable-http-proxy@5
+	$(MAKE) --no-print-directory kernel COURSE_VENV=.hub/course KERNEL_FLAGS=--sys-prefix
+	touch $@
+
+test-hub: $(VENV)/.hub
+	HUB_STUDENTS=$(STUDENTS) HUB_KERNEL=$(COURSE) HUB_KERNEL_PATH=.hub/course/share/jupyter \
+	  $(BIN)/python -m pytest tests/hub -m hub -p no:cacheprovider -v -s
+
+sizing: install
+	$(BIN)/python classroom/measure.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

@@ -11,6 +11,10 @@ after ``fit``; ``scrub`` draws any history under a slider with a Play button.
 One module per paper (``centnn``, ``amsom``, ``arkmeans``, ``fnmeans``,
 ``subtractive``), the ``kmeans`` baseline, and the shared spine:
 ``distances``, ``datasets``, ``metrics``, ``views`` and ``widgets``.
+
+Platforms: Python 3.11+, JupyterLab 4, Notebook 7 and Voila, on a laptop, Binder or
+a JupyterHub (a course kernel: ``make kernel``). Colab is not supported: the package
+is not on PyPI, so a Colab session has nothing to install it from.
 """
 
 from . import datasets, distances, metrics

@@ -5,7 +5,7 @@ back / step forward buttons, the frame's caption and the picture. The
 picture is one matplotlib figure, created once; moving the slider asks the
 view to update its artists and sends the redrawn figure to an
 ``ipywidgets.Image``. Only core ipywidgets are used, so the player works in
-JupyterLab, Notebook 7, Voila, Binder and Colab. Under ``%matplotlib
+JupyterLab, Notebook 7, Voila and Binder. Under ``%matplotlib
 widget`` (the optional ipympl backend) the live canvas is shown instead of
 an image, which is faster still.
 
