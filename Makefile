@@ -137,8 +137,10 @@ $(VENV)/.hub: $(VENV)/.installed
 	$(MAKE) --no-print-directory kernel COURSE_VENV=.hub/course KERNEL_FLAGS=--sys-prefix
 	touch $@
 
+# The students pull the student edition (made without nbgrader, as `make lab` makes it).
 test-hub: $(VENV)/.hub
-	HUB_STUDENTS=$(STUDENTS) HUB_KERNEL=$(COURSE) HUB_KERNEL_PATH=.hub/course/share/jupyter \
+	$(BIN)/python tools/editions.py lab --dest .hub/material > /dev/null
+	HUB_MATERIAL=.hub/material HUB_STUDENTS=$(STUDENTS) HUB_KERNEL=$(COURSE) HUB_KERNEL_PATH=.hub/course/share/jupyter \
 	  $(BIN)/python -m pytest tests/hub -m hub -p no:cacheprovider -v -s
 
 sizing: install
