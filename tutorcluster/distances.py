@@ -375,6 +375,26 @@ def _merge_two_smallest(state, where, best, index, second):
     state[1][where] = np.where(better, index, old_index)
 
 
+def _float32_block_pairs(C32, sq32, budget):
+    """Float32 squared distances over the block pairs (I, J) with I <= J, each pair once.
+
+    Distances are symmetric, so the block D[I, J] also gives D[J, I] read by
+    columns: visiting only I <= J halves the work. Yields ``(I, J, D)`` with
+    ``I`` and ``J`` slices of rows and ``D`` the float32 block (a fresh array).
+    """
+    n = len(C32)
+    step = max(1, int(np.sqrt(budget / 4)))
+    for a in range(0, n, step):
+        I = slice(a, min(a + step, n))
+        for b in range(a, n, step):
+            J = slice(b, min(b + step, n))
+            D = C32[I] @ C32[J].T
+            D *= -2.0
+            D += sq32[I, None]
+            D += sq32[None, J]
+            yield I, J, D
+
+
 def _blocked_candidates(C, tol, budget):
     """Candidate first neighbours from a blocked float32 search with an exact re-check."""
     n, d = C.shape
@@ -387,23 +407,16 @@ def _blocked_candidates(C, tol, budget):
     # rounding the data to float32 plus the (d + 2) roundings of the expansion.
     margin = (d + 4) * _EPS32 * (norms + largest) ** 2
     state = (np.full(n, np.inf), np.zeros(n, dtype=np.intp), np.full(n, np.inf))
-    step = max(1, int(np.sqrt(budget / 4)))
-    for a in range(0, n, step):
-        I = slice(a, min(a + step, n))
-        for b in range(a, n, step):
-            J = slice(b, min(b + step, n))
-            D = C32[I] @ C32[J].T
-            D *= -2.0
-            D += sq32[I, None]
-            D += sq32[None, J]
-            if a == b:
-                np.fill_diagonal(D, np.inf)
-            best, index, second = _two_smallest(D, axis=1)
-            _merge_two_smallest(state, I, best.astype(np.float64), index + b, second.astype(np.float64))
-            if a != b:  # the same block, read by columns, serves the rows of J
-                best, index, second = _two_smallest(D, axis=0)
-                _merge_two_smallest(state, J, best.astype(np.float64), index + a,
-                                    second.astype(np.float64))
+    for I, J, D in _float32_block_pairs(C32, sq32, budget):
+        if I == J:
+            np.fill_diagonal(D, np.inf)
+        best, index, second = _two_smallest(D, axis=1)
+        _merge_two_smallest(state, I, best.astype(np.float64), index + J.start,
+                            second.astype(np.float64))
+        if I != J:  # the same block, read by columns, serves the rows of J
+            best, index, second = _two_smallest(D, axis=0)
+            _merge_two_smallest(state, J, best.astype(np.float64), index + I.start,
+                                second.astype(np.float64))
     best, index, second = state
     # A row is settled when its float32 runner-up is provably farther than
     # the tolerance from its float32 best: its best is then the only candidate.
@@ -535,17 +548,9 @@ def max_pairwise_distance(X, *, budget=None):
     norms = np.sqrt(np.einsum("ij,ij->i", C, C))
     margin = (d + 4) * _EPS32 * (norms + norms.max()) ** 2
     row_max = np.full(n, -np.inf)
-    step = max(1, int(np.sqrt(budget / 4)))
-    for a in range(0, n, step):
-        I = slice(a, min(a + step, n))
-        for b in range(a, n, step):
-            J = slice(b, min(b + step, n))
-            D = C32[I] @ C32[J].T
-            D *= -2.0
-            D += sq32[I, None]
-            D += sq32[None, J]
-            row_max[I] = np.maximum(row_max[I], D.max(axis=1))
-            row_max[J] = np.maximum(row_max[J], D.max(axis=0))
+    for I, J, D in _float32_block_pairs(C32, sq32, budget):
+        row_max[I] = np.maximum(row_max[I], D.max(axis=1))
+        row_max[J] = np.maximum(row_max[J], D.max(axis=0))
     # Only rows whose float32 maximum may reach the overall maximum can hold it.
     suspects = np.flatnonzero(row_max + margin >= np.max(row_max - margin))
     largest = 0.0
