@@ -21,7 +21,8 @@ author = "tutorcluster developers"
 copyright = "tutorcluster developers, BSD-3-Clause"
 release = version = tutorcluster.__version__
 
-extensions = ["myst_nb"]
+# githubpages writes .nojekyll, so GitHub Pages serves the _static folder.
+extensions = ["myst_nb", "sphinx.ext.githubpages"]
 root_doc = "index"
 exclude_patterns = ["_build", "**.ipynb_checkpoints"]
 
@@ -44,8 +45,13 @@ myst_heading_anchors = 3
 # manager never asks its CDN for a module (tests/browser/test_site.py checks it).
 nb_ipywidgets_js = {
     "vendor/require.min.js": {},
-    "vendor/html-manager/embed-amd.js": {},
+    "vendor/require-paths.js": {},
+    "vendor/jupyter-widgets/html-manager/dist/embed-amd.js": {},
 }
+# The widget manager typesets with MathJax 2's API (MathJax.Hub.Queue) and expects
+# its Font Awesome <i> tags to stay: this shim (site/js/widgets-compat.js) adapts
+# MathJax 3 and the theme's Font Awesome script. It must run before both.
+html_js_files = [("vendor/widgets-compat.js", {"priority": 100})]
 mathjax_path = "vendor/mathjax/tex-mml-chtml.js"
 # Filled by site/vendor.py; build.py passes the folder of the build in progress.
 html_static_path = [os.environ.get("SITE_STATIC", str(HERE / "_build" / "static"))]
@@ -60,4 +66,6 @@ html_theme_options = {
     "navigation_with_keys": True,
 }
 html_last_updated_fmt = None
+# Light by default (the pydata theme logs a console error when no mode is set).
+html_context = {"default_mode": "light"}
 html_copy_source = True

@@ -29,12 +29,21 @@ def vendor(static):
     # require.js: the AMD loader embed-amd.js registers itself with.
     shutil.copy(MODULES / "requirejs" / "require.js", target / "require.min.js")
     # The widget manager, with the icon fonts (Play/Pause glyphs) its CSS refers to.
+    # Its modules find their fonts next to their require.js module URL:
+    # "@jupyter-widgets/html-manager/dist/..." and "@jupyter-widgets/controls",
+    # which require-paths.js maps to vendor/jupyter-widgets/; so the fonts sit in both.
     manager = MODULES / "@jupyter-widgets" / "html-manager" / "dist"
-    (target / "html-manager").mkdir()
-    shutil.copy(manager / "embed-amd.js", target / "html-manager" / "embed-amd.js")
+    widgets = target / "jupyter-widgets"
+    dist = widgets / "html-manager" / "dist"
+    dist.mkdir(parents=True)
+    shutil.copy(manager / "embed-amd.js", dist / "embed-amd.js")
     for font in manager.iterdir():
         if font.suffix in FONT_SUFFIXES:
-            shutil.copy(font, target / "html-manager" / font.name)
+            shutil.copy(font, dist / font.name)
+            shutil.copy(font, widgets / font.name)
+    # Two small shims of ours: see their own comments.
+    for shim in ("require-paths.js", "widgets-compat.js"):
+        shutil.copy(HERE / "js" / shim, target / shim)
     # MathJax 3: the whole es5 folder, because the loader fetches TeX extensions
     # and the CHTML fonts next to itself on demand.
     shutil.copytree(MODULES / "mathjax" / "es5", target / "mathjax")

@@ -87,6 +87,8 @@ class Visit:
         self.page = self.context.new_page()
         self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
         self.page.on("pageerror", lambda e: self.errors.append(f"uncaught: {e}"))
+        self.page.on("response", lambda r: r.status >= 400 and self.errors.append(
+            f"HTTP {r.status}: {r.url}"))
         self.base, self.folder = base, folder
         self.page.goto(f"{base}/{path}", wait_until="load")
         self.page.wait_for_load_state("networkidle")
