@@ -29,6 +29,7 @@ from vendor import vendor  # noqa: E402
 TOCTREE = """
 ```{toctree}
 :hidden:
+:glob:
 :maxdepth: 1
 :caption: Notebooks
 

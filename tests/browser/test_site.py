@@ -217,10 +217,18 @@ def _check_site(browser, folder):
                     "or `make test-site`, which builds it and runs this test")
     server, base = _serve(folder)
     problems, kernel_driven, players = [], [], 0
+    pages = _pages(folder)
     try:
-        for path in _pages(folder):
+        for path in pages:
             visit = Visit(browser, base, folder, path)
             try:
+                # Navigation: the sidebar links every page of the site.
+                linked = set(visit.page.evaluate("""() => [...document.querySelectorAll(
+                    '.bd-sidebar-primary a.reference.internal')].map(a => a.href)"""))
+                linked = {urlparse(u).path.lstrip("/") or "index.html" for u in linked}
+                unlinked = sorted(set(pages) - linked - {path, "index.html"})
+                if unlinked:
+                    problems.append(f"{path}: the navigation does not link {unlinked}")
                 views = _wait_for_widgets(visit.page)
                 count, failures, kernel = _check_players(visit.page, path)
                 players += count
