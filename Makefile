@@ -15,7 +15,7 @@ PYTEST  = $(BIN)/python -m pytest -n $(JOBS) --dist loadfile -p no:cacheprovider
 ROOT_FLAG = $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .PHONY: help install lab refresh student grade test-grading test test-package test-notebooks \
-        test-browser benchmarks clean kernel test-oldest test-hub sizing
+        test-browser benchmarks clean kernel test-oldest test-hub sizing site test-site
 
 help:
 	@echo "make lab           set up .venv, make/refresh my-notebooks/ and serve JupyterLab (IP=$(IP) PORT=$(PORT))"
@@ -29,6 +29,8 @@ help:
 	@echo "make test-oldest   the unit tests with the lowest versions pyproject.toml allows"
 	@echo "make test-hub      a JupyterHub on 127.0.0.1 with $(STUDENTS) simulated students (classroom/)"
 	@echo "make sizing        measure every notebook's memory and CPU, 1 to 20 at once (classroom/)"
+	@echo "make site          build the course site (every notebook executed) into site/_build/html"
+	@echo "make test-site     build the site, then check it offline in headless Chromium"
 
 # The stamp is rebuilt whenever pyproject.toml changes.
 $(BIN)/python:
@@ -88,7 +90,7 @@ $(VENV)/.browser: $(VENV)/.installed
 	touch $@
 
 test-browser: $(VENV)/.browser
-	$(BIN)/python -m pytest tests/browser -m browser -p no:cacheprovider -v
+	$(BIN)/python -m pytest tests/browser -m browser -p no:cacheprovider -v --ignore=tests/browser/test_site.py
 
 $(VENV)/.bench: $(VENV)/.installed
 	$(PIP) install --quiet -e ".[bench,fast]"
@@ -145,6 +147,21 @@ test-hub: $(VENV)/.hub
 
 sizing: install
 	$(BIN)/python classroom/measure.py
+
+# The course site: Sphinx + myst-nb execute every notebook; npm brings the
+# widget manager, require.js and MathJax, which the site serves itself.
+$(VENV)/.site: $(VENV)/.installed
+	$(PIP) install --quiet -e ".[site]"
+	touch $@
+
+site/node_modules/.package-lock.json: site/package.json site/package-lock.json
+	npm ci --prefix site --no-audit --no-fund
+
+site: $(VENV)/.site site/node_modules/.package-lock.json
+	$(BIN)/python site/build.py
+
+test-site: site $(VENV)/.browser
+	$(BIN)/python -m pytest tests/browser/test_site.py -m browser -p no:cacheprovider -v -s
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info
