@@ -150,6 +150,11 @@ def test_save_animation_writes_a_self_contained_html_player(model, blobs, tmp_pa
     html = path.read_text()
     assert html.count("data:image/png;base64") == len(model.history_)
     assert "<script" in html and "src=\"http" not in html
+    import re
+
+    assert "font-awesome" not in html and "fa fa-" not in html
+    assert not re.search(r"(?:src|href|url)\s*[=(]\s*[\"']?(?:https?:)?//", html)
+    assert html.count("<button") == 9 and html.count("<span>") >= 9
 
 
 def test_save_animation_refuses_other_formats(model, blobs, tmp_path):

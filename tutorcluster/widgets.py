@@ -16,6 +16,7 @@ animated GIF (Pillow) or to a self-contained HTML player, for slides.
 import html
 import importlib
 import io
+import re
 import sys
 import textwrap
 from pathlib import Path
@@ -545,6 +546,27 @@ def _is_model_list(value):
     return not isinstance(value[0], Snapshot)
 
 
+# matplotlib's HTML player draws its buttons with Font Awesome icons loaded
+# from a CDN; offline they are blank boxes. Text symbols need no font file.
+_BUTTON_LABELS = {
+    "fa fa-minus": "\u2212", "fa fa-fast-backward": "\u23ee", "fa fa-step-backward": "\u25c0|",
+    "fa fa-play fa-flip-horizontal": "\u25c0", "fa fa-pause": "\u23f8", "fa fa-play": "\u25b6",
+    "fa fa-step-forward": "|\u25b6", "fa fa-fast-forward": "\u23ed", "fa fa-plus": "+",
+}
+
+
+def _offline_jshtml(page):
+    """matplotlib's ``to_jshtml`` page with no external resource (no CDN)."""
+    page = re.sub(r"<link[^>]*font-awesome[^>]*>", "", page, flags=re.S)
+    for icon, label in _BUTTON_LABELS.items():
+        page = page.replace(f'<i class="{icon}"></i>', f"<span>{label}</span>")
+    page = ('<meta charset="utf-8">\n<style>.anim-buttons button span {font: 14px/1 '
+            'system-ui, "DejaVu Sans", sans-serif;}</style>\n' + page)
+    if re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", page) or "fa fa-" in page:
+        raise RuntimeError("matplotlib's HTML player changed: it still loads an external file.")
+    return page
+
+
 def save_animation(model_or_history, X, path, *, y=None, view=None, titles=None, fps=2, dpi=80):
     """Write the player's frames to an animated GIF or a self-contained HTML page.
 
@@ -556,7 +578,9 @@ def save_animation(model_or_history, X, path, *, y=None, view=None, titles=None,
         The training data.
     path : str or Path
         Ends in ``.gif`` (written with Pillow; no ffmpeg needed) or
-        ``.html`` (matplotlib's JavaScript player with the frames embedded).
+        ``.html`` (matplotlib's JavaScript player with the frames embedded;
+        the page loads nothing else: its buttons are text symbols, not
+        icons from a CDN, so it works offline).
     y, view, titles : as for :func:`scrub`
     fps : float, default=2
         Frames per second.
@@ -581,5 +605,6 @@ def save_animation(model_or_history, X, path, *, y=None, view=None, titles=None,
     if path.suffix.lower() == ".gif":
         animation.save(path, writer=PillowWriter(fps=fps), dpi=dpi)
     else:
-        path.write_text(animation.to_jshtml(fps=fps, default_mode="once"), encoding="utf-8")
+        page = _offline_jshtml(animation.to_jshtml(fps=fps, default_mode="once"))
+        path.write_text(page, encoding="utf-8")
     return path
