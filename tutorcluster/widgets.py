@@ -1,16 +1,28 @@
 """The player: scrub through any algorithm's history with a slider.
 
 ``scrub(model, X)`` returns a widget with a Play button, a slider, step
-back / step forward buttons, the frame's caption and the picture. The
-picture is one matplotlib figure, created once; moving the slider asks the
-view to update its artists and sends the redrawn figure to an
-``ipywidgets.Image``. Only core ipywidgets are used, so the player works in
-JupyterLab, Notebook 7, Voila, Binder and Colab. Under ``%matplotlib
-widget`` (the optional ipympl backend) the live canvas is shown instead of
-an image, which is faster still.
+back / step forward buttons, a frame box, the frame's caption and the
+picture. The picture is one matplotlib figure, created once and drawn by
+blitting (see :class:`Stage`).
+
+By default every frame is rendered once, when the player is made, into an
+``ipywidgets.Stack`` of ``Image`` widgets (and a Stack of caption
+``HTML``) whose ``selected_index`` is ``jslink``-ed to the slider, itself
+jslinked to Play and to the frame box: scrubbing, playing and the frame
+box's arrows then need no kernel, and keep working in an HTML export with
+saved widget state. The step buttons are Python callbacks (they need a
+kernel). Histories past 300 frames or 40 MB of PNG (``MAX_PRERENDER_FRAMES``,
+``MAX_PRERENDER_BYTES``), ``prerender=False`` and the ipympl backend draw
+each frame in the kernel instead, and the caption says so. On Google Colab
+(``link="auto"``) the widgets are joined by the Python-side
+``widgets.link`` instead of ``jslink``.
+
+Only core ipywidgets are used, so the player works in JupyterLab,
+Notebook 7, Voila and Binder.
 
 ``save_animation(model, X, "frames.gif")`` writes the same frames to an
-animated GIF (Pillow) or to a self-contained HTML player, for slides.
+animated GIF (Pillow) or to an HTML player that loads nothing from outside
+the file, for slides.
 """
 
 import html
