@@ -324,3 +324,17 @@ def test_saved_captions_wrap_inside_the_figure(blobs, tmp_path):
     box = stage.caption_text.get_window_extent()
     assert box.x0 >= 0 and box.x1 <= stage.figure.bbox.x1 and box.y0 >= 0
     assert "\n" in stage.caption_text.get_text()
+
+
+def test_a_saved_caption_does_not_overlap_the_views_legend(blobs):
+    from tutorcluster.widgets import Stage
+
+    model = tc.AMSOM(max_epochs=8, decay_epochs=4, t_add=4, age_max=5, phase3_max_epochs=2,
+                     random_state=0).fit(blobs)
+    stage = Stage([model], blobs, caption_in_figure=True, blit=False, dpi=60)
+    stage.draw(3)
+    stage.figure.canvas.draw()
+    legends = [a for a in stage.figure.findobj() if type(a).__name__ == "Legend"]
+    assert legends
+    caption = stage.caption_text.get_window_extent()
+    assert not any(legend.get_window_extent().overlaps(caption) for legend in legends)

@@ -174,28 +174,38 @@ class Stage:
             # character at 9 pt) and reserve room for the longest.
             columns = max(30, int(width * 72 / (9 * 0.55)))
             caption_lines = [textwrap.fill(self.caption(f), columns) for f in range(self.n_frames)]
-            height += 0.2 + 0.16 * max(c.count("\n") + 1 for c in caption_lines)
+            caption_height = 0.2 + 0.16 * max(c.count("\n") + 1 for c in caption_lines)
+        figure_height = height + (caption_height if caption_in_figure else 0)
         if _uses_ipympl():
             # ipympl's canvas is itself a widget, made by pyplot; ioff keeps
             # pyplot from also showing the figure below the cell.
             import matplotlib.pyplot as plt
 
             with plt.ioff():
-                self.figure = plt.figure(figsize=(width, height), dpi=dpi, layout="constrained")
+                self.figure = plt.figure(figsize=(width, figure_height), dpi=dpi,
+                                         layout="constrained")
         else:
-            self.figure = Figure(figsize=(width, height), dpi=dpi, layout="constrained")
+            self.figure = Figure(figsize=(width, figure_height), dpi=dpi, layout="constrained")
             FigureCanvasAgg(self.figure)
+        views_figure, caption_figure = self.figure, None
+        if caption_in_figure:
+            # A band of its own under the views, so that the caption never
+            # overlaps a view's own legend or labels.
+            views_figure, caption_figure = self.figure.subfigures(
+                2, 1, height_ratios=[height, caption_height])
         if len(models) == 1:
-            panels = [self.figure]
+            panels = [views_figure]
         elif self.stacked:
-            panels = list(self.figure.subfigures(len(models), 1, height_ratios=[h for _, h in sizes]))
+            panels = list(views_figure.subfigures(len(models), 1, height_ratios=[h for _, h in sizes]))
         else:
-            panels = list(self.figure.subfigures(1, len(models), width_ratios=[w for w, _ in sizes]))
+            panels = list(views_figure.subfigures(1, len(models), width_ratios=[w for w, _ in sizes]))
         self.views = [cls(panel, self.X, history, projection=projection, title=title, y=y)
                       for cls, panel, history, title in zip(view_classes, panels, self.histories, titles)]
         self._wrapped_captions = caption_lines
-        self.caption_text = (self.figure.supxlabel("", fontsize=9, linespacing=1.2)
-                             if caption_in_figure else None)
+        self.caption_text = None
+        if caption_figure is not None:
+            self.caption_text = caption_figure.text(0.5, 0.5, "", fontsize=9, linespacing=1.2,
+                                                    ha="center", va="center")
         # Lay the figure out once, at the first frame (with the tallest
         # caption), then freeze it: the axis limits never change, and
         # re-running constrained layout on every frame would cost about half
