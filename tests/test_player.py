@@ -150,6 +150,11 @@ def test_save_animation_writes_a_self_contained_html_player(model, blobs, tmp_pa
     html = path.read_text()
     assert html.count("data:image/png;base64") == len(model.history_)
     assert "<script" in html and "src=\"http" not in html
+    import re
+
+    assert "font-awesome" not in html and "fa fa-" not in html
+    assert not re.search(r"(?:src|href|url)\s*[=(]\s*[\"']?(?:https?:)?//", html)
+    assert html.count("<button") == 9 and html.count("<span>") >= 9
 
 
 def test_save_animation_refuses_other_formats(model, blobs, tmp_path):
@@ -164,3 +169,172 @@ def test_the_true_classes_reach_every_view(model, blobs):
     assert tc.scrub(model, blobs).stage.views[0].y is None
     with pytest.raises(ValueError, match="one label per row"):
         tc.scrub(model, blobs, y[:-1])
+
+
+# Kernel-free player, blitting, sizes --------------------------------------------
+
+def _blit_cases():
+    from sklearn.datasets import make_blobs as blobs
+
+    from tutorcluster.views.centnn import CentNNProgressView
+    from tutorcluster.views.subtractive import LandscapeView
+
+    X, y = blobs(n_samples=90, centers=[[0, 0], [6, 0], [3, 5]], cluster_std=0.6, random_state=0)
+    return X, y, {
+        "KMeans": (tc.KMeans(3, random_state=0), None),
+        "CentNN": (tc.CentNN(3), None),
+        "CentNNProgress": (tc.CentNN(3), CentNNProgressView),
+        "AMSOM": (tc.AMSOM(max_epochs=12, decay_epochs=6, t_add=4, age_max=5,
+                           phase3_max_epochs=3, random_state=0), None),
+        "ARKMeans": (tc.ARKMeans(6, random_state=0), None),
+        "KPrimeMeans": (tc.KPrimeMeans(6, random_state=0), None),
+        "FNMeans": (tc.FNMeans(), None),
+        "WMSC": (tc.WeightedMeanSubtractiveClustering(0.5), None),
+        "Landscape": (tc.SubtractiveClustering(0.5), LandscapeView),
+        "FuzzyCMeans": (tc.FuzzyCMeans(3, random_state=0), None),
+    }
+
+
+@pytest.mark.parametrize("name", sorted(_blit_cases()[2]))
+def test_blitted_frames_are_pixel_identical_to_full_draws(name):
+    from tutorcluster.widgets import Stage
+
+    X, y, cases = _blit_cases()
+    model, view = cases[name]
+    model.fit(X)
+    blitted = Stage([model], X, y, view=view)
+    full = Stage([model], X, y, view=view, blit=False)
+    assert blitted.animated, f"{name}: nothing was found to blit"
+    for frame in range(blitted.n_frames):
+        for stage in (blitted, full):
+            stage.draw(frame)
+            stage.render()
+        np.testing.assert_array_equal(np.asarray(blitted.figure.canvas.buffer_rgba()),
+                                      np.asarray(full.figure.canvas.buffer_rgba()),
+                                      err_msg=f"{name}, frame {frame}")
+
+
+def test_a_view_that_rebuilds_its_artists_is_drawn_in_full(model, blobs):
+    class Rebuilding(PointsView):
+        def draw(self, snapshot, frame):
+            for artist in list(self.ax.texts):
+                artist.remove()
+            self.ax.text(0, 0, str(frame))
+
+    player = tc.scrub(model, blobs, view=Rebuilding)
+    assert player.stage.animated == [] and player.kernel_free
+    assert player.images.children[0].value != player.images.children[1].value
+
+
+def test_the_kernel_free_player_links_its_stacks_to_the_slider(model, blobs):
+    import ipywidgets as widgets
+
+    player = tc.scrub(model, blobs)
+    assert player.kernel_free and isinstance(player.images, widgets.Stack)
+    n = len(model.history_)
+    assert len(player.images.children) == len(player.captions.children) == n
+    # Frame i's picture is frame i drawn in full (up to the 256-colour palette),
+    # and far from frame i + 1 where those differ.
+    from tutorcluster.widgets import Stage
+
+    full = Stage([model], blobs, blit=False)
+    pictures = [np.asarray(Image.open(io.BytesIO(image.value)).convert("RGB"), dtype=float)
+                for image in player.images.children]
+    for frame in range(n):
+        full.draw(frame)
+        full.render()
+        drawn = np.asarray(full.figure.canvas.buffer_rgba())[..., :3].astype(float)
+        error = np.abs(pictures[frame] - drawn).mean()
+        assert error < 2, (frame, error)
+        if frame:
+            assert np.abs(pictures[frame - 1] - drawn).mean() > error or np.array_equal(
+                pictures[frame - 1], pictures[frame])
+    from ipywidgets.widgets.widget_link import Link
+    assert all(isinstance(link, Link) for link in player.links)  # jslink: in the browser
+    targets = {(w.target[0].model_id, w.target[1]) for w in player.links
+               if w.source[0] is player.slider}
+    assert (player.images.model_id, "selected_index") in targets
+    assert (player.captions.model_id, "selected_index") in targets
+    assert (player.frame_box.model_id, "value") in targets
+    player.show(3)
+    assert player.images.selected_index == player.captions.selected_index == 3
+    assert player.picture is player.images.children[3]
+    assert player.caption.value.count("4/") == 1
+
+
+def test_python_links_for_colab_and_the_kernel_path(model, blobs):
+    player = tc.scrub(model, blobs, link="python")
+    player.slider.value = 2
+    assert player.images.selected_index == 2 and player.frame_box.value == 2
+    kernel = tc.scrub(model, blobs, prerender=False)
+    assert not kernel.kernel_free and "drawn by the kernel" in kernel.caption.value
+    first = kernel.picture.value
+    kernel.forward.click()
+    assert kernel.picture.value != first and "2/" in kernel.caption.value
+    with pytest.raises(ValueError, match="link"):
+        tc.scrub(model, blobs, link="telepathy")
+
+
+def test_past_the_frame_budget_the_kernel_draws(model, blobs, monkeypatch):
+    from tutorcluster import widgets as player_module
+
+    monkeypatch.setattr(player_module, "MAX_PRERENDER_FRAMES", 4)
+    player = tc.scrub(model, blobs)
+    assert not player.kernel_free
+    assert "budget of 4" in player.caption.value
+    monkeypatch.setattr(player_module, "MAX_PRERENDER_FRAMES", 300)
+    monkeypatch.setattr(player_module, "MAX_PRERENDER_BYTES", 1000)
+    assert "MB" in tc.scrub(model, blobs).caption.value
+
+
+def test_wide_side_by_side_players_stack_their_panels(blobs):
+    a = tc.ARKMeans(6, random_state=0).fit(blobs)
+    b = tc.RKMeans(6, random_state=0).fit(blobs)
+    player = tc.scrub([a, b], blobs)
+    width, height = player.stage.figure.canvas.get_width_height()
+    assert player.stage.stacked and width <= 1100 and height >= 800
+    small = tc.KMeans(3, random_state=0).fit(blobs)
+    assert not tc.scrub([small, small.history_], blobs).stage.stacked
+
+
+def test_the_palette_does_not_repeat_within_256_clusters():
+    from tutorcluster.views import PALETTE, label_colors
+
+    assert len(np.unique(np.round(PALETTE, 4), axis=0)) == len(PALETTE) >= 256
+    colours = label_colors(np.arange(25), 25)
+    assert len(np.unique(colours, axis=0)) == 25
+
+
+def test_a_long_history_gets_a_wide_slider(blobs):
+    model = tc.KMeans(3, random_state=0).fit(blobs)
+    frames = [model.history_[i % len(model.history_)] for i in range(211)]
+    player = tc.scrub(frames, blobs, dpi=30)
+    assert int(player.slider.layout.width.rstrip("px")) >= 3 * 211
+    assert player.frame_box.max == 210
+
+
+def test_saved_captions_wrap_inside_the_figure(blobs, tmp_path):
+    from tutorcluster.widgets import Stage
+
+    a = tc.KMeans(3, random_state=0).fit(blobs)
+    b = tc.KMeans(3, init="random", random_state=2).fit(blobs)
+    stage = Stage([a, b], blobs, caption_in_figure=True, blit=False)
+    stage.draw(1)
+    stage.figure.canvas.draw()
+    box = stage.caption_text.get_window_extent()
+    assert box.x0 >= 0 and box.x1 <= stage.figure.bbox.x1 and box.y0 >= 0
+    assert "\n" in stage.caption_text.get_text()
+
+
+def test_a_saved_caption_does_not_overlap_the_views_legend(blobs):
+    from tutorcluster.widgets import Stage
+
+    model = tc.AMSOM(max_epochs=8, decay_epochs=4, t_add=4, age_max=5, phase3_max_epochs=2,
+                     random_state=0).fit(blobs)
+    stage = Stage([model], blobs, caption_in_figure=True, blit=False, dpi=60)
+    stage.draw(3)
+    stage.figure.canvas.draw()
+    legends = [a for a in stage.figure.findobj() if type(a).__name__ == "Legend"]
+    assert legends
+    caption = stage.caption_text.get_window_extent()
+    assert not any(legend.get_window_extent().overlaps(caption) for legend in legends)

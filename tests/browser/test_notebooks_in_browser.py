@@ -8,7 +8,14 @@ runs all cells, and checks that
 
 * no cell raised an error,
 * no widget failed to render ("Error displaying widget"),
-* every player's picture changes when its "Next frame" button is clicked.
+* every player's picture changes when its "Next frame" button is clicked
+  (for a kernel-free player the shown ``Image`` of its Stack changes; for
+  a kernel-driven one the image's source changes).
+
+``test_slider_latency`` then measures, on a small generated notebook, the
+delay from a slider key press to the new image in the page, for the
+kernel-free player and for the kernel-driven one, and writes the medians
+into ``benchmarks/results/player.md``.
 
 Notebooks are found by themselves, so a new notebook is covered without
 editing this file. The notebooks are copied to a temporary folder first, so
@@ -75,7 +82,7 @@ def lab():
                 server.kill()
                 raise RuntimeError(f"JupyterLab did not start; see {folder / 'jupyterlab.log'}")
             time.sleep(0.5)
-    yield base, token
+    yield base, token, folder
     server.terminate()
     try:
         server.wait(timeout=20)
@@ -148,6 +155,19 @@ def _run_all(page):
         time.sleep(1)
 
 
+# The picture and caption a player shows: in a kernel-free player only the
+# selected child of each Stack is visible.
+VISIBLE_SRC = """(player) => {
+    const img = Array.from(player.querySelectorAll('img')).find(i => i.offsetParent !== null);
+    return img ? img.getAttribute('src') : null;
+}"""
+VISIBLE_CAPTION = """(player) => {
+    const c = Array.from(player.querySelectorAll('.widget-html-content'))
+        .find(e => e.offsetParent !== null);
+    return c ? c.innerText : '';
+}"""
+
+
 def _check_players(page, name, screenshots):
     """Click every player's "Next frame" and compare its picture before and after."""
     buttons = page.locator('button[title="Next frame"]')
@@ -155,27 +175,26 @@ def _check_players(page, name, screenshots):
     for n in range(buttons.count()):
         button = buttons.nth(n)
         player = button.locator("xpath=ancestor::div[contains(@class,'widget-vbox')][1]")
-        picture = player.locator("img").first
-        caption = player.locator(".widget-html-content").first.inner_text()
+        handle = player.element_handle()
+        handle.scroll_into_view_if_needed()
+        caption = page.evaluate(VISIBLE_CAPTION, handle)
         frames = int(re.search(r"\d+/(\d+)", caption).group(1))
-        picture.scroll_into_view_if_needed()
-        before_src = picture.get_attribute("src")
-        before = picture.screenshot()
+        before_src = page.evaluate(VISIBLE_SRC, handle)
+        assert before_src, f"{name}: player {n} shows no picture"
         if n == 0:
             player.screenshot(path=str(screenshots / f"{Path(name).stem}-player.png"))
         if frames < 2:
             continue
         button.click()
-        page.wait_for_function("([img, src]) => img.getAttribute('src') !== src",
-                               arg=[picture.element_handle(), before_src], timeout=30_000)
-        after = picture.screenshot()
-        assert after != before, f"{name}: player {n} did not change its picture"
-        assert re.search(r"2/\d+", player.locator(".widget-html-content").first.inner_text())
+        page.wait_for_function(f"([p, src]) => ({VISIBLE_SRC})(p) !== src",
+                               arg=[handle, before_src], timeout=30_000)
+        assert re.search(r"2/\d+", page.evaluate(VISIBLE_CAPTION, handle)), (
+            f"{name}: player {n}'s caption did not move to frame 2")
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_runs_and_its_players_move(notebook, lab, browser, screenshots):
-    base, token = lab
+    base, token, _ = lab
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     try:
         _open(page, base, token, notebook.name)
@@ -189,3 +208,86 @@ def test_notebook_runs_and_its_players_move(notebook, lab, browser, screenshots)
     finally:
         page.evaluate("() => window.jupyterapp && window.jupyterapp.serviceManager.sessions.shutdownAll()")
         page.close()
+
+
+# Slider latency -------------------------------------------------------------
+
+LATENCY_CELLS = [
+    "import numpy as np\nimport tutorcluster as tc\nfrom sklearn.datasets import make_blobs\n"
+    "X, _ = make_blobs(n_samples=2000, centers=6, cluster_std=1.5, random_state=0)\n"
+    "model = tc.KMeans(6, init='random', random_state=0).fit(X)\n"
+    "frames = [model.history_[i % len(model.history_)] for i in range(60)]",
+    "free = tc.scrub(frames, X)\nassert free.kernel_free\nfree",
+    "kernel = tc.scrub(frames, X, prerender=False)\nassert not kernel.kernel_free\nkernel",
+]
+
+# Records when a key goes down and when the player's visible picture changes.
+WATCH = """(player) => {
+    window._t0 = null; window._t1 = null;
+    const src = () => {
+        const img = Array.from(player.querySelectorAll('img')).find(i => i.offsetParent !== null);
+        return img ? img.getAttribute('src') : null;
+    };
+    let last = src();
+    document.addEventListener('keydown', () => { window._t0 = performance.now(); window._t1 = null; },
+                              true);
+    new MutationObserver(() => {
+        const now = src();
+        if (now !== last) { last = now; if (window._t1 === null) window._t1 = performance.now(); }
+    }).observe(player, {subtree: true, attributes: true, childList: true});
+}"""
+
+
+def _latencies(page, player, moves=30):
+    handle = player.element_handle()
+    handle.scroll_into_view_if_needed()
+    page.evaluate(WATCH, handle)
+    player.locator(".widget-slider .noUi-handle, .widget-slider [role=slider]").first.focus()
+    delays = []
+    for move in range(moves):
+        page.keyboard.press("ArrowRight" if move < moves // 2 else "ArrowLeft")
+        page.wait_for_function("() => window._t1 !== null && window._t0 !== null", timeout=30_000)
+        delays.append(page.evaluate("() => window._t1 - window._t0"))
+        page.wait_for_timeout(50)
+    return delays
+
+
+def test_slider_latency(lab, browser):
+    import statistics
+
+    import nbformat
+
+    base, token, folder = lab
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(code) for code in LATENCY_CELLS]
+    notebook.metadata["kernelspec"] = json.loads(NOTEBOOKS[0].read_text())["metadata"]["kernelspec"]
+    nbformat.write(notebook, folder / "zz-latency.ipynb")
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        _open(page, base, token, "zz-latency.ipynb")
+        state = _run_all(page)
+        assert not state["errors"], state["errors"]
+        page.wait_for_selector('button[title="Next frame"]')
+        players = page.locator('button[title="Next frame"]')
+        assert players.count() == 2
+        results = {}
+        for label, n in (("kernel-free (jslinked Stack)", 0), ("kernel-driven (redraw per move)", 1)):
+            player = players.nth(n).locator("xpath=ancestor::div[contains(@class,'widget-vbox')][1]")
+            delays = _latencies(page, player)
+            results[label] = (statistics.median(delays), max(delays))
+    finally:
+        page.evaluate("() => window.jupyterapp && window.jupyterapp.serviceManager.sessions.shutdownAll()")
+        page.close()
+    rows = ["| player | median ms | max ms |", "|---|---:|---:|"]
+    rows += [f"| {label} | {median:.1f} | {worst:.1f} |" for label, (median, worst) in results.items()]
+    section = ("<!-- browser -->\n### Slider move to new image in JupyterLab (headless Chromium, "
+               "2,000 points, 30 arrow-key moves; written by tests/browser/"
+               "test_notebooks_in_browser.py::test_slider_latency; machine loaded)\n\n"
+               + "\n".join(rows) + "\n<!-- /browser -->")
+    print(section)
+    results_file = ROOT / "benchmarks" / "results" / "player.md"
+    text = results_file.read_text() if results_file.exists() else "## Player\n"
+    text = re.sub(r"<!-- browser -->.*<!-- /browser -->\n?", "", text, flags=re.S).rstrip()
+    results_file.write_text(text + "\n\n" + section + "\n")
+    free, kernel = results.values()
+    assert free[0] < kernel[0], "the kernel-free player should follow the slider faster"

@@ -11,7 +11,7 @@ every page:
   visible text (code cells excluded: code may hold TeX in strings);
 * every player (a widget holding a slider or a Play button) scrubs without a
   kernel: moving the slider changes the visible picture, Play advances it, and a
-  "Next frame" button, where there is one, changes the picture and the caption.
+  frame box (the kernel-free step control) changes the picture and the caption.
 
 A player whose saved state holds no ``Stack`` of frames is kernel-driven (a
 history past the player's budget falls back to that, and says so): it cannot
@@ -186,17 +186,22 @@ def _check_players(page, name):
             page.keyboard.press("Home")
             page.wait_for_timeout(300)
             before = _player_state(page)[index]
-        # 2. A "Next frame" button, where the player has one.
-        step = area.locator('button[title*="Next frame" i]').first
-        if step.count():
-            step.click()
+        # 2. One step: the frame box (a number input jslinked to the slider) is
+        #    the player's kernel-free step control; its Next/Previous buttons
+        #    are Python callbacks and need a kernel, which a static page has not.
+        box = area.locator('input[type="number"]').first
+        if box.count():
+            box.focus()
+            page.keyboard.press("ArrowUp")
             page.wait_for_timeout(300)
             after = _player_state(page)[index]
             if after["picture"] == before["picture"]:
-                failures.append(f"{label}: 'Next frame' did not change the picture")
+                failures.append(f"{label}: stepping the frame box did not change the picture")
             if before["caption"] and after["caption"] == before["caption"]:
-                failures.append(f"{label}: 'Next frame' did not change the caption")
+                failures.append(f"{label}: stepping the frame box did not change the caption")
             before = after
+        else:
+            failures.append(f"{label}: no frame box to step with")
         # 3. Play advances by itself.
         play = area.locator(".widget-play button").first
         if play.count():

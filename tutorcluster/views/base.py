@@ -14,12 +14,30 @@ import numpy as np
 from matplotlib.colors import to_rgba
 from sklearn.decomposition import PCA
 
-# Twenty well-separated colours (matplotlib's tab20, reordered so that the
-# first ten are the strong ones); cluster j gets PALETTE[j % 20].
+# Cluster j gets PALETTE[j]. The first twenty are matplotlib's tab20,
+# reordered so that the first ten are the strong ones; past twenty the
+# palette goes on with colours spread around the hue circle (golden-angle
+# steps at three lightness levels), so up to 256 clusters never share a
+# colour. Colours repeat only past len(PALETTE) = 256.
 _TAB20 = [to_rgba(f"C{i}") for i in range(10)]
 _TAB20_LIGHT = ["#aec7e8", "#ffbb78", "#98df8a", "#ff9896", "#c5b0d5",
                 "#c49c94", "#f7b6d2", "#c7c7c7", "#dbdb8d", "#9edae5"]
-PALETTE = np.array(_TAB20 + [to_rgba(c) for c in _TAB20_LIGHT])
+
+
+def _more_colours(n):
+    """``n`` further distinct colours: golden-angle hues, alternating lightness."""
+    import colorsys
+
+    colours = []
+    for j in range(n):
+        hue = (0.13 + j * 0.381966) % 1.0
+        lightness = (0.38, 0.55, 0.70)[j % 3]
+        saturation = (0.85, 0.65, 0.75)[(j // 3) % 3]
+        colours.append((*colorsys.hls_to_rgb(hue, lightness, saturation), 1.0))
+    return colours
+
+
+PALETTE = np.array(_TAB20 + [to_rgba(c) for c in _TAB20_LIGHT] + _more_colours(236))
 UNLABELLED = np.array(to_rgba("0.75"))
 
 
