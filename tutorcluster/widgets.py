@@ -218,7 +218,9 @@ class Stage:
         self.draw(0)
         self.animated = []
         self._background = None
-        if blit and not _uses_ipympl():
+        # A view that caches its own background, or whose changes the sample of
+        # frames cannot reveal, says ``blit = False``: the figure is then drawn whole.
+        if blit and not _uses_ipympl() and all(getattr(view, "blit", True) for view in self.views):
             self._prepare_blitting()
 
     # Frames -----------------------------------------------------------------

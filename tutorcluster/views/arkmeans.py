@@ -103,6 +103,9 @@ class RepulsionView(_DeletionsMixin, View):
     typical push is about a tenth of the picture wide); the notebook prints it.
     """
 
+    # This view pastes back its own cached background (see _cache_background).
+    blit = False
+
     figsize = (8.0, 3.9)
 
     def setup(self):

@@ -111,6 +111,11 @@ class View:
         (e.g. colour a neuron by the majority class of its points).
     """
 
+    #: Whether the player may blit this view (see ``widgets.Stage``); a view
+    #: that caches its own background, or changes artists the Stage cannot
+    #: detect from a sample of frames, sets it to False and is drawn whole.
+    blit = True
+
     #: Size in inches of one view; the player adds them up side by side.
     figsize = (5.0, 4.2)
 
