@@ -28,9 +28,10 @@ each centre leaves a trail.
 """
 
 import numpy as np
+from matplotlib import colormaps
 from matplotlib.cm import ScalarMappable
 from matplotlib.collections import LineCollection
-from matplotlib.colors import Normalize, to_rgba
+from matplotlib.colors import ListedColormap, Normalize, to_rgba
 from matplotlib.lines import Line2D
 from matplotlib.patches import Ellipse
 
@@ -40,6 +41,19 @@ from .base import PointsView, View, label_colors
 
 DECISION_COLORS = {"accept": "#2ca02c", "reject": "#ff7f0e", "stop": "#d62728"}
 CMAP = "viridis"
+
+
+def faded(cmap, amount=0.85):
+    """``cmap`` mixed with white: how it looks drawn with ``alpha=amount`` on a white axes.
+
+    The landscape image is drawn opaque in these colours rather than
+    translucent, so a blitted frame is the same picture as a full draw (a
+    translucent image blitted onto the saved background is composited
+    differently by matplotlib 3.10, by up to 33 of 255 levels).
+    """
+    colours = colormaps[cmap](np.linspace(0.0, 1.0, 256))
+    colours[:, :3] = amount * colours[:, :3] + (1.0 - amount)
+    return ListedColormap(colours, name=f"{cmap}_faded")
 
 
 class SubtractiveView(View):
@@ -92,8 +106,9 @@ class SubtractiveView(View):
                 self.nodes = np.column_stack([gx.ravel(), gy.ravel()])
                 self.land0 = potentials(self.nodes, self.X_unit, first.ra, sigma=self.sigma)
                 blank = np.zeros((n, n))
-            self.image = ax.imshow(blank, origin="lower", extent=extent, cmap=CMAP, norm=self.norm,
-                                   aspect="auto", interpolation="bilinear", alpha=0.85, zorder=0)
+            self.image = ax.imshow(blank, origin="lower", extent=extent, cmap=faded(CMAP),
+                                   norm=self.norm, aspect="auto", interpolation="bilinear",
+                                   zorder=0)
         if self.grid_mode:
             self.points = ax.scatter(xy[:, 0], xy[:, 1], s=9, c=label_colors(None, len(xy)),
                                      edgecolors="black", linewidths=0.3, zorder=2)
