@@ -112,7 +112,7 @@ KERNEL_FLAGS ?= --user
 kernel:
 	$(PYTHON) -m venv $(COURSE_VENV)
 	$(COURSE_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(COURSE_VENV)/bin/python -m pip install --quiet . "ipykernel>=6.0"
+	$(COURSE_VENV)/bin/python -m pip install --quiet ".[fast]" "ipykernel>=6.0"
 	$(COURSE_VENV)/bin/python -m ipykernel install $(KERNEL_FLAGS) --name $(COURSE) --display-name "Python ($(COURSE))"
 	@echo "Kernel '$(COURSE)' -> $(COURSE_VENV)/bin/python. In Jupyter: Kernel -> Change Kernel -> Python ($(COURSE))."
 

@@ -74,17 +74,30 @@ async def run_notebook(path, timeout):
     return {"wall_s": time.perf_counter() - start, "cpu_s": cpu, "peak_bytes": peak}
 
 
+def busy_cpu_seconds():
+    """CPU seconds the whole machine has spent busy since boot (all cores, from /proc/stat)."""
+    fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    user, nice, system, idle, iowait, irq, softirq, steal = (int(f) for f in fields[:8])
+    return (user + nice + system + irq + softirq + steal) / TICKS
+
+
 async def run_class(path, students, timeout):
+    busy, own = busy_cpu_seconds(), sum(os.times()[:2])
     start = time.perf_counter()
     runs = await asyncio.gather(*(run_notebook(path, timeout) for _ in range(students)))
-    return {"notebook": path.name, "students": students,
-            "class_wall_s": time.perf_counter() - start, "runs": list(runs)}
+    wall = time.perf_counter() - start
+    # What the rest of the machine used meanwhile: all busy time minus the kernels'
+    # and this driver's own, as a share of the machine's cores.
+    others = (busy_cpu_seconds() - busy) - sum(r["cpu_s"] for r in runs) - (sum(os.times()[:2]) - own)
+    return {"notebook": path.name, "students": students, "class_wall_s": wall,
+            "other_cpu_share": max(0.0, others) / (wall * os.cpu_count()), "runs": list(runs)}
 
 
 def summarise(result):
     runs = result["runs"]
     return {"notebook": result["notebook"], "students": result["students"],
             "class_wall_s": round(result["class_wall_s"], 1),
+            "other_cpu_share": result.get("other_cpu_share"),
             "wall_median_s": round(statistics.median(r["wall_s"] for r in runs), 1),
             "cpu_median_s": round(statistics.median(r["cpu_s"] for r in runs), 1),
             "peak_max_mib": round(max(r["peak_bytes"] for r in runs) / 2**20)}
@@ -103,6 +116,17 @@ def markdown(rows, students, machine):
         cells = [f"`{Path(name).stem}`", f"{first['peak_max_mib']} MiB", f"{first['cpu_median_s']}"]
         cells += [f"{by_n[n]['class_wall_s']}" if n in by_n else "not run" for n in students]
         lines.append("| " + " | ".join(cells) + " |")
+    shares = {(row["notebook"], row["students"]): row["other_cpu_share"] for row in rows
+              if row.get("other_cpu_share") is not None}
+    if shares:
+        lines += ["", "Other processes' share of the machine's CPU while each class ran (0 = the "
+                  "machine was ours; a share s makes the wall times up to 1 / (1 - s) longer):", "",
+                  "| notebook | " + " | ".join(f"{n} at once" for n in students) + " |",
+                  "|" + "---|" * (len(students) + 1)]
+        for name in by_notebook:
+            cells = [f"{shares[name, n]:.0%}" if (name, n) in shares else "not recorded"
+                     for n in students]
+            lines.append(f"| `{Path(name).stem}` | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 

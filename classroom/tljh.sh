@@ -22,7 +22,7 @@ tljh-config set user_environment.default_app jupyterlab
 git clone --depth 1 "$REPO" "$COURSE_DIR/src" 2>/dev/null || git -C "$COURSE_DIR/src" pull --ff-only
 python3 -m venv "$COURSE_DIR/venv"
 "$COURSE_DIR/venv/bin/python" -m pip install --quiet --upgrade pip
-"$COURSE_DIR/venv/bin/python" -m pip install --quiet "$COURSE_DIR/src" "ipykernel>=6.0"
+"$COURSE_DIR/venv/bin/python" -m pip install --quiet "$COURSE_DIR/src[fast]" "ipykernel>=6.0"
 # A kernel every user sees (TLJH's user environment is /opt/tljh/user).
 "$COURSE_DIR/venv/bin/python" -m ipykernel install --prefix /opt/tljh/user \
     --name "$COURSE" --display-name "Python ($COURSE)"

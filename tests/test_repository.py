@@ -141,7 +141,8 @@ def test_binder_pins_what_the_base_lacks_and_leaves_the_front_end_to_it():
         op, version = binder[name]
         assert op == "==", f"binder/environment.yml must pin {name} exactly"
         assert requirement.specifier.contains(Version(version)), f"binder pin of {name} below the lower bound"
-    assert set(binder) - set(runtime) == {"voila", "nbgitpuller"}, "binder adds only the lecture and hub tools"
+    assert set(binder) - set(runtime) - set(lab) == {"voila", "nbgitpuller"}, \
+        "beyond the package and its lab extra, binder adds only the lecture and hub tools"
     for name in _requirements(EXTRAS["test"]):
         assert name not in binder, f"the student image carries the test tool {name}"
 
