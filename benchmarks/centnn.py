@@ -30,7 +30,7 @@ ROUNDS = 2 if QUICK else 5
 M = 10
 
 
-COMPILED = centnn_module._compiled   # None when numba is not installed
+COMPILED = centnn_module.compiled_epochs()   # None when numba is not installed
 
 
 def numpy_path(function):

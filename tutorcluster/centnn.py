@@ -55,10 +55,25 @@ _MAX_CHUNK = 4096
 _MAX_CHUNK_ELEMENTS = 2_000_000
 _MIN_CHUNK = 16
 
-try:  # the optional compiled epochs (the `fast` extra); the NumPy path below is the reference
-    from . import _centnn_numba as _compiled
-except ImportError:  # numba is not installed
-    _compiled = None
+# The optional compiled epochs (numba; the NumPy path below is the reference).
+# They are imported by the first fit that can use them, not with the package:
+# numba and LLVM add about 125 MB to a process, which one that fits no CentNN
+# should not pay.
+_compiled = None
+_compiled_imported = False
+
+
+def compiled_epochs():
+    """The module of compiled epochs, imported on first use; None without numba."""
+    global _compiled, _compiled_imported
+    if not _compiled_imported:
+        _compiled_imported = True
+        try:
+            from . import _centnn_numba as module
+        except ImportError:  # numba is not installed
+            module = None
+        _compiled = module
+    return _compiled
 
 
 def neuron_errors(X, labels, weights, criterion="sse"):
@@ -615,9 +630,10 @@ class CentNN(ClusterMixin, NearestCentreMixin, SnapshotEstimator):
     @staticmethod
     def _compiled_kernel(X, slow):
         """The compiled epochs when numba is installed and they give the same bits, else None."""
-        if _compiled is None or slow or X.shape[1] >= _compiled.MAX_FEATURES or not X.flags.c_contiguous:
+        compiled = compiled_epochs()
+        if compiled is None or slow or X.shape[1] >= compiled.MAX_FEATURES or not X.flags.c_contiguous:
             return None
-        return _compiled
+        return compiled
 
     def _decide(self, X, W, N, labels, epoch, n_changes, M):
         """What the end of an epoch triggers: (event, snapshot fields)."""
