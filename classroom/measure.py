@@ -28,14 +28,33 @@ import os
 import platform
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import nbformat
+from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
+from traitlets import CaselessStrEnum, default
 
 ROOT = Path(__file__).resolve().parents[1]
 TICKS = os.sysconf("SC_CLK_TCK")
+
+
+class SocketFileKernelManager(AsyncKernelManager):
+    """A kernel that talks over Unix socket files in a folder of its own.
+
+    With 20 kernels starting at once (and other jobs starting theirs), TCP ports
+    that jupyter_client found free can be taken before a kernel binds them
+    ("Address already in use", and the kernel dies); socket files in a fresh
+    folder cannot collide.
+    """
+
+    transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc")
+
+    @default("ip")
+    def _ip_default(self):
+        return str(Path(tempfile.mkdtemp(prefix="tc-kernel-")) / "kernel")
 
 
 def kernel_pid(km):
@@ -63,6 +82,7 @@ async def run_notebook(path, timeout):
     """Run one notebook in a fresh kernel; returns its measurements (raises if a cell fails)."""
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                            kernel_manager_class=SocketFileKernelManager,
                             resources={"metadata": {"path": str(path.parent)}})
     client.reset_execution_trackers()
     start = time.perf_counter()
@@ -174,20 +194,26 @@ def main(argv=None):
     if args.from_json:
         loaded = [json.loads(path.read_text()) for path in args.from_json]
         machine = "; ".join(dict.fromkeys(d["machine"] for d in loaded))
-        results = [r for d in loaded for r in d["results"]]
-        rows = [summarise(r) for r in results]
+        results = [r for d in loaded for r in d.get("results", [])]
+        # "rows": summaries as this script prints them (one JSON line per class),
+        # for runs whose full record was lost with an interrupted session.
+        rows = [summarise(r) for r in results] + [r for d in loaded for r in d.get("rows", [])]
         args.students = sorted({r["students"] for r in rows})
     else:
         load = os.getloadavg()[0]
         machine = (f"{os.cpu_count()} cores, {platform.python_implementation()} {platform.python_version()}, "
                    f"load average {load:.1f} at the start")
         results, rows = [], []
+        args.out.parent.mkdir(parents=True, exist_ok=True)
         for path in args.notebooks:
             for n in args.students:
                 result = asyncio.run(run_class(path.resolve(), n, args.timeout))
                 results.append(result)
                 rows.append(summarise(result))
                 print(json.dumps(rows[-1]), flush=True)
+                # Written after every class, so an interrupted session keeps what it measured.
+                args.out.with_suffix(".json").write_text(
+                    json.dumps({"machine": machine, "results": results}, indent=1))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.with_suffix(".json").write_text(json.dumps({"machine": machine, "results": results}, indent=1))
     table = markdown(rows, args.students, machine) + "\n" + class_table(rows, args.server_mib, args.target)
