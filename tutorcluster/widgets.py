@@ -297,16 +297,24 @@ class Stage:
                 isinstance(child, Axis) and id(child) in changed for _, child in pairs):
             return  # the views rebuild or rescale: draw every frame in full
         # Redraw, in each container, everything at or above the lowest
-        # animated artist too, so the stacking order is kept.
-        animated = []
+        # animated artist too, so the stacking order is kept. An Axes drawn
+        # over one with moving artists (a twinx axes, an inset) is redrawn
+        # whole, its ticks too, since all of it is painted above them.
+        # (Elsewhere an unchanged axis is left in the background: its ticks
+        # and labels lie outside the axes, where the moving artists are clipped.)
+        animated, moving_axes = [], []
         for container in self._containers():
             children = [c for k, c in pairs if k is container]
             moving = [c for c in children if id(c) in changed]
-            if not moving:
+            covers = isinstance(container, Axes) and any(
+                container.bbox.overlaps(below.bbox) for below in moving_axes)
+            if not moving and not covers:
                 continue
-            lowest = min(c.get_zorder() for c in moving)
+            if isinstance(container, Axes):
+                moving_axes.append(container)
+            lowest = -np.inf if covers else min(c.get_zorder() for c in moving)
             animated += sorted((c for c in children if c.get_zorder() >= lowest and (
-                id(c) in changed or not isinstance(c, Axis))), key=lambda c: c.get_zorder())
+                covers or id(c) in changed or not isinstance(c, Axis))), key=lambda c: c.get_zorder())
         for artist in animated:
             artist.set_animated(True)
         canvas.draw()
