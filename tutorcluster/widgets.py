@@ -34,6 +34,7 @@ import re
 import sys
 import textwrap
 import threading
+import zlib
 from pathlib import Path
 
 import ipywidgets as widgets
@@ -340,16 +341,21 @@ class Stage:
 
         ``palette=True`` reduces the picture to 256 colours first (Pillow's
         fast octree): a third of the bytes and faster to encode, which is
-        what the kernel-free player stores for every frame.
+        what the kernel-free player stores for every frame. The full-colour
+        picture is compressed with zlib's run-length strategy (``Z_RLE``):
+        the same pixels, 10-25 % faster to encode than the default strategy
+        for a few per cent more bytes (see benchmarks/player.py).
         """
         self.render()
         canvas = self.figure.canvas
         image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba())
         image = image.convert("RGB")
+        buffer = io.BytesIO()
         if palette:
             image = image.quantize(256, method=Image.Quantize.FASTOCTREE)
-        buffer = io.BytesIO()
-        image.save(buffer, format="png", compress_level=1)
+            image.save(buffer, format="png", compress_level=1)
+        else:
+            image.save(buffer, format="png", compress_level=1, compress_type=zlib.Z_RLE)
         return buffer.getvalue()
 
     def frame_png(self, frame):
