@@ -394,15 +394,17 @@ class Player(widgets.VBox):
 
     **Kernel-free** (the default when the history fits the budgets): every
     frame is rendered once into a ``widgets.Stack`` of ``Image`` widgets
-    (the first when the player is made, the others right after the cell's
-    code has run: the player is on screen with its first frame meanwhile;
-    ``player.fill()`` renders them at once) (and a Stack of caption
-    ``HTML``), whose ``selected_index`` is ``jslink``-ed to the slider,
-    itself jslinked to Play and to the frame box. Scrubbing, playing and
-    the frame box's arrows then run in the browser with no kernel round
-    trip, and keep working in an HTML export with saved widget state. The
-    step buttons ("Previous frame", "Next frame") are Python callbacks:
-    they need a kernel; without one, the frame box's arrows step instead.
+    (and a Stack of caption ``HTML``), whose ``selected_index`` is
+    ``jslink``-ed to the slider, itself jslinked to Play and to the frame
+    box. Scrubbing, playing and the frame box's arrows then run in the
+    browser with no kernel round trip, and keep working in an HTML export
+    with saved widget state. The step buttons ("Previous frame", "Next
+    frame") are Python callbacks: they need a kernel; without one, the
+    frame box's arrows step instead.
+    In a notebook the first frame is rendered when the player is made and
+    the others right after the cell's code has run, the player being on
+    screen with its first frame meanwhile (``player.fill()`` renders them
+    at once). The PNG budget is judged from the first and the last frame.
 
     **Kernel-driven** (``prerender=False``, the ipympl backend, or a
     history past ``MAX_PRERENDER_FRAMES`` = 300 frames or
