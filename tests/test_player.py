@@ -288,6 +288,29 @@ def test_in_a_notebook_the_other_frames_are_rendered_after_the_cell(model, blobs
     assert not any(getattr(hook, "__name__", "") == "fill_once" for hook in hooks)
 
 
+def test_a_notebook_executed_by_nbclient_saves_every_frame():
+    nbclient = pytest.importorskip("nbclient")
+    import base64
+
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(
+        "import tutorcluster as tc\n"
+        "from sklearn.datasets import make_blobs\n"
+        "X, _ = make_blobs(n_samples=300, centers=3, random_state=0)\n"
+        "model = tc.KMeans(n_clusters=3, init='random', random_state=2).fit(X)\n"
+        "frames = [model.history_[i % len(model.history_)] for i in range(20)]\n"
+        "tc.scrub(frames, X)")]
+    nbclient.NotebookClient(notebook, timeout=300, kernel_name="python3").execute()
+    state = notebook.metadata.widgets["application/vnd.jupyter.widget-state+json"]["state"]
+    images = [model for model in state.values() if model["model_name"] == "ImageModel"]
+    assert len(images) == 20
+    # Every frame's PNG is in the saved state, not only the first one's.
+    pngs = [base64.b64decode(model["buffers"][0]["data"]) for model in images]
+    assert all(_png_size(png)[0] > 100 for png in pngs)
+
+
 def test_python_links_for_colab_and_the_kernel_path(model, blobs):
     player = tc.scrub(model, blobs, link="python")
     player.slider.value = 2
