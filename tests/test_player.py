@@ -265,6 +265,52 @@ def test_the_kernel_free_player_links_its_stacks_to_the_slider(model, blobs):
     assert player.caption.value.count("4/") == 1
 
 
+def test_in_a_notebook_the_other_frames_are_rendered_after_the_cell(model, blobs):
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    try:
+        shell.user_ns.update(tc=tc, model=model, X=blobs)
+        shell.run_cell("player = tc.scrub(model, X)\n"
+                       "during = [bool(image.value) for image in player.images.children]")
+        player, during = shell.user_ns["player"], shell.user_ns["during"]
+        hooks = list(shell.events.callbacks["post_execute"])
+    finally:
+        InteractiveShell.clear_instance()
+    n = len(model.history_)
+    # While the cell ran: the first frame (on screen) and the last (the budget's check).
+    assert during == [frame in (0, n - 1) for frame in range(n)]
+    # Once it is done (before the kernel says so): every frame, as if rendered at once,
+    # and the hook is gone.
+    at_once = tc.scrub(model, blobs)
+    assert [image.value for image in player.images.children] == [
+        image.value for image in at_once.images.children]
+    assert not any(getattr(hook, "__name__", "") == "fill_once" for hook in hooks)
+
+
+def test_a_notebook_executed_by_nbclient_saves_every_frame():
+    nbclient = pytest.importorskip("nbclient")
+    import base64
+
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(
+        "import tutorcluster as tc\n"
+        "from sklearn.datasets import make_blobs\n"
+        "X, _ = make_blobs(n_samples=300, centers=3, random_state=0)\n"
+        "model = tc.KMeans(n_clusters=3, init='random', random_state=2).fit(X)\n"
+        "frames = [model.history_[i % len(model.history_)] for i in range(20)]\n"
+        "tc.scrub(frames, X)")]
+    nbclient.NotebookClient(notebook, timeout=300, kernel_name="python3").execute()
+    state = notebook.metadata.widgets["application/vnd.jupyter.widget-state+json"]["state"]
+    images = [model for model in state.values() if model["model_name"] == "ImageModel"]
+    assert len(images) == 20
+    # Every frame's PNG is in the saved state, not only the first one's.
+    pngs = [base64.b64decode(model["buffers"][0]["data"]) for model in images]
+    assert all(_png_size(png)[0] > 100 for png in pngs)
+
+
 def test_python_links_for_colab_and_the_kernel_path(model, blobs):
     player = tc.scrub(model, blobs, link="python")
     player.slider.value = 2

@@ -63,9 +63,6 @@ class SOMView(View):
     colour neurons by the majority class of their samples.
     """
 
-    # Its progress panel changes artists the Stage cannot detect from a sample.
-    blit = False
-
     figsize = (9.6, 5.2)
     # Setup ------------------------------------------------------------------
 

@@ -150,9 +150,6 @@ class CentNNProgressView(CentNNView):
     explicitly: ``tc.scrub(model, X, view=CentNNProgressView)``.
     """
 
-    # Its progress panel changes artists the Stage cannot detect from a sample.
-    blit = False
-
     figsize = (9.4, 4.6)
 
     def setup(self):
