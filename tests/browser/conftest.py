@@ -5,9 +5,12 @@ these tests never use it. The executable is always ``/usr/bin/chromium``
 (``apt-get install chromium``; .ci/run installs it). It is not read from an
 environment variable: an empty ``CHROMIUM=`` made ``Path("")`` (the current
 folder) "exist" and an empty ``executable_path`` sent Playwright to its own
-download.
+download. (Playwright's ``Browser`` repr names its own download's path
+whatever was launched; the fixture checks the launched browser's version
+against Debian's instead.)
 """
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -27,5 +30,10 @@ def browser():
         pytest.fail(f"{CHROMIUM} not found: install Debian's chromium (apt-get install chromium)")
     with sync_api.sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        debian = subprocess.run([str(CHROMIUM), "--version"], capture_output=True, text=True).stdout
+        if chromium.version not in debian:
+            chromium.close()
+            pytest.fail(f"the launched browser is Chromium {chromium.version}, "
+                        f"not {CHROMIUM} ({debian.strip()})")
         yield chromium
         chromium.close()
