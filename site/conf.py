@@ -63,7 +63,10 @@ html_theme_options = {
     "home_page_in_toc": True,
     "show_navbar_depth": 1,
     "use_download_button": True,
-    "navigation_with_keys": True,
+    # Off: Sphinx's arrow-key page turning listens on the whole document and
+    # skips only <input>/<textarea>, so ArrowRight on a player's slider handle
+    # (a <div>) left the page for the next notebook (tests/browser/test_site.py).
+    "navigation_with_keys": False,
 }
 html_last_updated_fmt = None
 # Light by default (the pydata theme logs a console error when no mode is set).
