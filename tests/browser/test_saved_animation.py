@@ -6,9 +6,6 @@ blocked (and recorded), and checks that every button shows a visible label
 and that the buttons and the slider change the frame.
 """
 
-import os
-from pathlib import Path
-
 import pytest
 from sklearn.datasets import make_blobs
 
@@ -16,31 +13,23 @@ import tutorcluster as tc
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
 @pytest.fixture(scope="module")
-def page():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="run `make test-browser`")
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} not found: install Debian's chromium (apt-get install chromium)")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 720})
-        page.blocked = []
+def page(browser):
+    """A page of the shared Chromium (tests/browser/conftest.py) that blocks every request
+    but ``file:`` and ``data:`` ones, and records what it blocked."""
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.blocked = []
 
-        def block_the_network(route):
-            if route.request.url.startswith(("file:", "data:")):
-                route.continue_()
-            else:
-                page.blocked.append(route.request.url)
-                route.abort()
+    def block_the_network(route):
+        if route.request.url.startswith(("file:", "data:")):
+            route.continue_()
+        else:
+            page.blocked.append(route.request.url)
+            route.abort()
 
-        page.route("**/*", block_the_network)
-        yield page
-        browser.close()
+    page.route("**/*", block_the_network)
+    yield page
+    page.close()
 
 
 def test_saved_html_works_offline(page, tmp_path):
