@@ -752,3 +752,15 @@ def test_factored_and_direct_potentials_agree(ra):
     np.testing.assert_allclose(potentials(X[:40], X, ra, block_bytes=1), direct[:40], rtol=1e-12)
     used = subtractive._factored_potentials(X, X, 4 / ra**2, X.mean(axis=0), True, 2**20)
     assert (used is None) == (ra == 0.05)
+
+
+@pytest.mark.parametrize("width, block_bytes", [(50, 8 * 50 * 7), (64, 1), (4096, 2**20)])
+def test_tiled_potentials_equal_the_direct_sum(width, block_bytes, monkeypatch):
+    """The factored Eq. 1 in cache-sized tiles: diagonal, off-diagonal and ragged tiles add up."""
+    from tutorcluster import subtractive
+    monkeypatch.setattr(subtractive, "TILE_COLUMNS", width)
+    rng = np.random.default_rng(2)
+    X, Q = rng.random((333, 2)), rng.random((41, 2))
+    for points in (X, Q):
+        direct = np.exp(-16 * cdist(points, X, "sqeuclidean")).sum(axis=1)
+        np.testing.assert_allclose(potentials(points, X, 0.5, block_bytes=block_bytes), direct, rtol=1e-12)

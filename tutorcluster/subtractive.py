@@ -197,9 +197,16 @@ def potentials(points, X, ra, *, sigma=None, block_bytes=BLOCK_BYTES):
 #: underflow, and the exponent's rounding stays near 1e-14.
 FACTORED_LIMIT = 30.0
 
-#: Threads that share the blocks of Eq. 1. Fixed (not the machine's core
+#: Threads that share the tiles of Eq. 1. Fixed (not the machine's core
 #: count) so that the potentials are the same numbers on every machine.
 POTENTIAL_THREADS = 2
+
+#: The factored Eq. 1 works on tiles of at most this many columns and
+#: :data:`TILE_BYTES` bytes: small enough to stay in a core's cache between the
+#: matrix product, the ``exp`` and the two sums that read it, which is about
+#: twice as fast as streaming 32 MiB blocks through memory three times.
+TILE_COLUMNS = 2048
+TILE_BYTES = 2**20
 
 
 def _factored_potentials(points, X, alpha, origin, symmetric, block_bytes):
@@ -211,6 +218,12 @@ def _factored_potentials(points, X, alpha, origin, symmetric, block_bytes):
     products. Same values as the direct sum to about 1e-14, in about a third
     of the time. Wide data or a small ``ra`` make the factors overflow:
     then it returns None and the caller sums directly.
+
+    The pairs are taken a tile at a time (rows ``r`` of ``Y`` against at most
+    :data:`TILE_COLUMNS` columns ``c`` of ``X``), each tile used three times
+    while it is still in the cache: ``E = exp(2 alpha Y[r] @ X[c].T)``, its
+    row sums ``E @ b[c]`` and, for the data points themselves, its column
+    sums ``a[r] @ E``.
     """
     Y, Xc = points - origin, X - origin
     reach = max(float(np.einsum("ij,ij->i", Xc, Xc).max(initial=0.0)),
@@ -220,27 +233,38 @@ def _factored_potentials(points, X, alpha, origin, symmetric, block_bytes):
     a = np.exp(-alpha * np.einsum("ij,ij->i", Y, Y))
     b = np.exp(-alpha * np.einsum("ij,ij->i", Xc, Xc))
     Y2 = 2.0 * alpha * Y
+    width = max(1, min(TILE_COLUMNS, len(Xc)))
+    # Rows per tile: never more than the width, so that a diagonal block of
+    # the symmetric case fits in its first tile.
+    height = max(1, min(width, min(block_bytes, TILE_BYTES) // (8 * width)))
+    blocks = list(row_blocks(len(Y), 1, height))
     rows_part = np.zeros(len(Y))  # sum_j e_ij b_j over the pairs done row-wise
-    blocks = list(row_blocks(len(Y), 8 * max(1, len(Xc)), block_bytes))
 
     def share(worker):
-        # Worker w takes blocks w, w + T, w + 2T, ... (a fixed split, so the
+        # Worker w takes row blocks w, w + T, w + 2T, ... (a fixed split, so the
         # sums are added in the same order on every machine and every run).
-        cols = np.zeros(len(Y))  # sum_i a_i e_ij over the pairs done column-wise
+        cols = np.zeros(len(Xc))  # sum_i a_i e_ij over the pairs done column-wise
+        tile = np.empty(height * width)
         for rows in blocks[worker::POTENTIAL_THREADS]:
-            if symmetric:
-                # Each pair once: the block covers columns start.., and the part
-                # right of the diagonal block also adds to those columns' sums.
-                start, stop = rows.start, rows.stop
-                block = np.exp(Y2[rows] @ Xc[start:].T)
-                rows_part[rows] = block @ b[start:]
-                cols[stop:] += a[rows] @ block[:, stop - start:]
-            else:
-                rows_part[rows] = np.exp(Y2[rows] @ Xc.T) @ b
+            start, stop = rows.start, rows.stop
+            # Symmetric: each pair once. The tiles cover columns start.., and
+            # what lies right of the diagonal block also adds to those columns.
+            first = start if symmetric else 0
+            row_sum = np.zeros(stop - start)
+            for left in range(first, len(Xc), width):
+                right = min(left + width, len(Xc))
+                E = tile[:(stop - start) * (right - left)].reshape(stop - start, right - left)
+                np.matmul(Y2[rows], Xc[left:right].T, out=E)
+                np.exp(E, out=E)
+                row_sum += E @ b[left:right]
+                if symmetric:
+                    skip = max(0, stop - left)  # the diagonal block's columns (first tile only)
+                    cols[left + skip:right] += a[rows] @ E[:, skip:]
+            rows_part[rows] = row_sum
         return cols
 
     # NumPy releases the GIL inside exp and the matrix products, so the
-    # blocks are shared by a few threads: Eq. 1 is most of a fit's time.
+    # tiles are shared by a few threads: Eq. 1 is most of a fit's time.
     if len(blocks) > 1:
         with ThreadPoolExecutor(POTENTIAL_THREADS) as pool:
             cols_part = sum(pool.map(share, range(POTENTIAL_THREADS)))
