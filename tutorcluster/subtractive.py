@@ -1086,16 +1086,38 @@ def fuzzy_memberships(X, centres, m):
     ndarray of shape (n_samples, n_clusters)
         Rows sum to 1.
     """
-    d2 = squared_distances(X, centres)
-    # Dividing by each row's smallest distance first keeps the powers in
+    return np.ascontiguousarray(_memberships(squared_distances(centres, X), m).T)
+
+
+def _memberships(d2, m):
+    """The memberships ``u_ik`` from the squared distances ``d2[i, k] = ||x_k - v_i||^2``.
+
+    Written as ``u_ik = d_ik^(-2/(m-1)) / sum_j d_jk^(-2/(m-1))``: N x c
+    powers, not the N x c x c ratios of the textbook form. The arrays are
+    (clusters, points), as in Bezdek and scikit-fuzzy, so that the sums and
+    minima over the few clusters run along whole rows of points.
+
+    Parameters
+    ----------
+    d2 : ndarray of shape (n_clusters, n_samples)
+    m : float
+
+    Returns
+    -------
+    ndarray of shape (n_clusters, n_samples)
+        Columns sum to 1.
+    """
+    # Dividing by each point's smallest distance first keeps the powers in
     # range (d2 ** (-1/(m-1)) of a tiny distance would overflow).
-    smallest = d2.min(axis=1, keepdims=True)
-    zero = d2 == 0
-    hit = zero.any(axis=1)
+    smallest = d2.min(axis=0)
+    hit = smallest == 0  # points lying on a centre
+    inverse = d2 / np.where(hit, 1.0, smallest)
     with np.errstate(divide="ignore"):
-        inverse = (d2 / np.where(hit[:, None], 1.0, smallest)) ** (-1.0 / (m - 1.0))
-    inverse[hit] = zero[hit]
-    return inverse / inverse.sum(axis=1, keepdims=True)
+        np.power(inverse, -1.0 / (m - 1.0), out=inverse)
+    if hit.any():
+        inverse[:, hit] = d2[:, hit] == 0
+    inverse /= inverse.sum(axis=0)
+    return inverse
 
 
 class TrainingData:
@@ -1231,37 +1253,49 @@ class FuzzyCMeans(ClusterMixin, NearestCentreMixin, SnapshotEstimator):
         rng = check_rng(self.random_state)
         data = TrainingData(X)
 
-        def centres_of(U):
-            weights = U.T ** m  # (c, N)
-            return (weights @ X) / weights.sum(axis=1, keepdims=True)
+        # The memberships are held as U[i, k] (clusters, points), the layout
+        # of Bezdek and scikit-fuzzy; a frame shows them as (points, clusters).
+        def centres_of(W):  # v_i = sum_k u_ik^m x_k / sum_k u_ik^m, with W = U^m
+            return (W @ X) / W.sum(axis=1, keepdims=True)
 
-        def objective(U, V):
-            return float(((U ** m) * squared_distances(X, V)).sum())
+        def objective(W, d2):  # J_m = sum_ik u_ik^m ||x_k - v_i||^2
+            return float(np.vdot(W, d2))
+
+        # One reference point for every distance of the fit (the data do not move).
+        origin = X.mean(axis=0)
 
         # Start: random memberships, normalised over the clusters.
-        U = rng.random((c, X.shape[0])).T
-        U /= U.sum(axis=1, keepdims=True)
-        V = centres_of(U)
+        U = rng.random((c, X.shape[0]))
+        U /= U.sum(axis=0)
+        W = U ** m
+        V = centres_of(W)
         yield partial(
             FuzzyCMeansSnapshot,
             iteration=0, centers=V, previous_centers=V, labels=None,
-            initial_memberships=U, change=float("nan"), objective=objective(U, V), m=m, data=data,
+            initial_memberships=U.T, change=float("nan"),
+            objective=objective(W, squared_distances(V, X, origin=origin)), m=m, data=data,
             caption=f"Start: random memberships for {c} clusters; the centres are their "
                     f"weighted means (u^{m:g}).",
         )
         iteration = 0
+        # Sequential by nature: each iteration starts from the last one's memberships.
         for iteration in range(1, max_iter + 1):
             # Step 1: centres are the u^m-weighted means; step 2: new memberships.
-            V_old, V = V, centres_of(U)
-            U_new = fuzzy_memberships(X, V, m)
-            change = float(np.abs(U_new - U).max())
+            V_old, V = V, centres_of(W)
+            d2 = squared_distances(V, X, origin=origin)
+            U_new = _memberships(d2, m)
+            # The stopping criterion, max |U_t - U_(t-1)|, in one temporary.
+            step = U_new - U
+            change = float(np.abs(step, out=step).max())
             U = U_new
+            W = U ** m  # used twice: J_m now, the centres of the next iteration
+            J = objective(W, d2)
             last = change < tol or iteration == max_iter
             yield partial(
                 FuzzyCMeansSnapshot,
                 iteration=iteration, centers=V, previous_centers=V_old,
-                labels=np.argmax(U, axis=1) if last else None, initial_memberships=None,
-                change=change, objective=objective(U, V), m=m, data=data,
+                labels=np.argmax(U, axis=0) if last else None, initial_memberships=None,
+                change=change, objective=J, m=m, data=data,
                 caption=f"Iteration {iteration}: centres = u^{m:g}-weighted means, then new "
                         f"memberships; max change {change:.2e}"
                         + (f" < tol {tol:g}: converged." if change < tol else "."),
@@ -1270,9 +1304,9 @@ class FuzzyCMeans(ClusterMixin, NearestCentreMixin, SnapshotEstimator):
                 break
         return {
             "cluster_centers_": V,
-            "memberships_": U,
-            "labels_": np.argmax(U, axis=1),
-            "objective_": objective(U, V),
+            "memberships_": np.ascontiguousarray(U.T),
+            "labels_": np.argmax(U, axis=0),
+            "objective_": J,
             "n_iter_": iteration,
         }
 
