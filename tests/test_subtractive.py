@@ -566,6 +566,10 @@ def test_fcm_follows_bezdeks_recipe_and_equations(iris):
     assert model.history_[-1].change < 1e-5 <= model.history_[-2].change
     objectives = [s.objective for s in model.history_]
     assert all(b <= a + 1e-9 for a, b in zip(objectives, objectives[1:]))  # J_m never rises
+    for s in model.history_:   # J_m = sum_ik u_ik^m ||x_k - v_i||^2
+        assert s.objective == pytest.approx((s.memberships ** 2 * cdist(X, s.centers, "sqeuclidean")).sum(),
+                                            rel=1e-12)
+    assert model.objective_ == model.history_[-1].objective
     np.testing.assert_array_equal(model.predict(X), model.labels_)
 
 
