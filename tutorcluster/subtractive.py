@@ -153,7 +153,8 @@ def potentials(points, X, ra, *, sigma=None, block_bytes=BLOCK_BYTES):
         feature space of a Gaussian kernel of width ``sigma``
         (:func:`kernel_squared_distances`). None uses the plain distance.
     block_bytes : int, default=32 MiB
-        Memory for one block of squared distances.
+        Memory for one block of squared distances (the factored form's
+        tiles are smaller still: at most :data:`TILE_BYTES`).
 
     Returns
     -------
