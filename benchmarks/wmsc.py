@@ -19,7 +19,8 @@ Every comparison is interleaved (A B A B ...) with BLAS threads set to 1 (Eq. 1
 also uses ``POTENTIAL_THREADS`` threads of its own, stated in the output);
 medians over the rounds. The load average before and after is printed, since
 the wall times mean little on a shared machine. ``BENCH_QUICK=1`` shrinks the
-sweep. About 6 minutes on a quiet 2-core machine.
+sweep. It takes about 3.5 CPU minutes: some 5 minutes on a quiet 2-core machine,
+15 at a load average of 5 to 29.
 
 Run: ``make benchmarks``, ``cd benchmarks && python wmsc.py`` or, from the
 repository, ``PYTHONPATH=$PWD python benchmarks/wmsc.py``.
