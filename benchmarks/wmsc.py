@@ -7,33 +7,44 @@
   only at the smallest N.
 * FuzzyCMeans against ``skfuzzy.cmeans`` from the same initial memberships,
   a fixed number of iterations (tol = 0, so both run them all).
-* The N sweep of our fits (d = 2, defaults) with peak memory, and the history
-  a default-recording SC keeps on ArtData-shaped data (the case that used to
+* The N sweep of our fits (d = 2, defaults), each in a fresh process, the
+  three estimators interleaved, with wall and CPU seconds and peak memory;
+  how long fuzzy c-means needs to meet its tolerance; and the history a
+  default-recording SC keeps on ArtData-shaped data (the case that used to
   hold 2.78 GB of snapshots at N = 20,000).
+* Eq. 1 itself: CPU seconds per 1e9 pairs of points, next to NumPy's ``exp``
+  alone over as many numbers (what an exact float64 sum cannot go below).
 
 Every comparison is interleaved (A B A B ...) with BLAS threads set to 1 (Eq. 1
 also uses ``POTENTIAL_THREADS`` threads of its own, stated in the output);
-medians over the rounds. ``BENCH_QUICK=1`` shrinks the sweep.
+medians over the rounds. The load average before and after is printed, since
+the wall times mean little on a shared machine. ``BENCH_QUICK=1`` shrinks the
+sweep. It takes about 3.5 CPU minutes: some 5 minutes on a quiet 2-core machine,
+15 at a load average of 5 to 29.
 
-Run: ``make benchmarks`` or ``cd benchmarks && python wmsc.py``.
+Run: ``make benchmarks``, ``cd benchmarks && python wmsc.py`` or, from the
+repository, ``PYTHONPATH=$PWD python benchmarks/wmsc.py``.
 """
 
-import resource
+import os
+import statistics
 import subprocess
 import sys
 import time
 
 import numpy as np
 from sklearn.datasets import make_blobs
+from threadpoolctl import threadpool_limits
 
 import tutorcluster as tc
 from tutorcluster._snapshots import snapshot_nbytes
-from tutorcluster.subtractive import POTENTIAL_THREADS
+from tutorcluster.subtractive import POTENTIAL_THREADS, potentials
 
 from _timing import compare, machine, peak_memory, quick, ratio_table, write_section
 
 RA = 0.5
 ROUNDS = 5
+ESTIMATORS = ("SubtractiveClustering", "WeightedMeanSubtractiveClustering", "FuzzyCMeans")
 
 
 def blobs(n, d=2):
@@ -88,6 +99,7 @@ import resource, sys, time
 import numpy as np
 from sklearn.datasets import make_blobs
 from threadpoolctl import threadpool_limits
+from threadpoolctl import threadpool_limits
 import tutorcluster as tc
 X = make_blobs(n_samples=int(sys.argv[2]), centers=5, n_features=2, random_state=0)[0]
 make = {"SubtractiveClustering": lambda: tc.SubtractiveClustering(),
@@ -97,25 +109,83 @@ with threadpool_limits(1):
     wall, cpu = time.perf_counter(), time.process_time()
     model = make().fit(X)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-print(wall, cpu, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, len(model.history_))
+print(wall, cpu, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, len(model.history_), model.n_iter_)
 """
 
 
 def fresh_fit(name, n):
-    """One default fit in a fresh process: wall and CPU seconds, peak RSS (MB), frames kept."""
+    """One default fit in a fresh process: wall and CPU seconds, peak RSS (MB), frames kept, n_iter_."""
     out = subprocess.run([sys.executable, "-c", FIT, name, str(n)], capture_output=True, text=True, check=True)
-    wall, cpu, rss, frames = out.stdout.split()
-    return float(wall), float(cpu), float(rss), int(frames)
+    wall, cpu, rss, frames, n_iter = out.stdout.split()
+    return float(wall), float(cpu), float(rss), int(frames), int(n_iter)
+
+
+def default_fits(sizes, rounds):
+    """The default-fit table: fresh processes, the estimators interleaved, medians over ``rounds``."""
+    lines = ["| estimator | N | wall (s) | CPU (s) | peak RSS (MB) | frames kept | n_iter_ |",
+             "|---|---|---|---|---|---|---|"]
+    for n in sizes:
+        runs = {name: [] for name in ESTIMATORS}
+        for _ in range(rounds):
+            for name in ESTIMATORS:
+                runs[name].append(fresh_fit(name, n))
+        for name in ESTIMATORS:
+            wall, cpu, rss = (statistics.median(run[k] for run in runs[name]) for k in range(3))
+            frames, n_iter = runs[name][0][3:]
+            lines.append(f"| {name} | {n:,} | {wall:.2f} | {cpu:.2f} | {rss:.0f} | {frames} | {n_iter} |")
+    return lines
+
+
+def eq1_throughput(n, rounds=3):
+    """CPU and wall seconds per 1e9 pairs for Eq. 1 at the data points, and for ``exp`` alone."""
+    X = np.random.default_rng(0).random((n, 2))
+    pairs = n * n / 2  # each pair once (the sum is symmetric)
+    # Exponents as at ra = 0.5 in the unit square, 1 MiB of them: in the cache, like a tile.
+    values = -32.0 * np.random.default_rng(1).random(2**17)
+    out = np.empty_like(values)
+    calls = int(np.ceil(pairs / values.size))
+    cases = {f"Eq. 1, N = {n:,} ({POTENTIAL_THREADS} threads)": (lambda: potentials(X, X, RA), pairs),
+             "np.exp alone, float64 (1 thread)": (lambda: [np.exp(values, out=out) for _ in range(calls)],
+                                                    calls * values.size)}
+    times = {case: [] for case in cases}
+    with threadpool_limits(1):
+        for _ in range(rounds):
+            for case, (function, count) in cases.items():
+                wall, cpu = time.perf_counter(), time.process_time()
+                function()
+                times[case].append(((time.perf_counter() - wall) * 1e9 / count,
+                                    (time.process_time() - cpu) * 1e9 / count))
+    lines = ["| computation | wall s per 1e9 pairs | CPU s per 1e9 pairs |", "|---|---|---|"]
+    for case, runs in times.items():
+        lines.append(f"| {case} | {statistics.median(r[0] for r in runs):.2f} | "
+                     f"{statistics.median(r[1] for r in runs):.2f} |")
+    return lines
+
+
+def fcm_convergence(n):
+    """How many iterations a default FuzzyCMeans needs to meet its tolerance on the sweep's data."""
+    X = blobs(n)
+    capped = tc.FuzzyCMeans(random_state=0, record_every=0).fit(X)
+    free = tc.FuzzyCMeans(random_state=0, max_iter=5000, record_every=0).fit(X)
+    return (f"FuzzyCMeans defaults (c = 8, tol = 1e-5, max_iter = 300) at N = {n:,} on the sweep's 5 blobs: "
+            f"{capped.n_iter_} iterations, last change {capped.history_[-1].change:.1e}; without the cap it "
+            f"converges after {free.n_iter_}. Eight centres for five blobs leave some centres sharing a blob, "
+            f"where J_m is nearly flat, so the change shrinks by only about 1% per iteration; with c = 5 it "
+            f"converges in {tc.FuzzyCMeans(5, random_state=0, record_every=0).fit(X).n_iter_}.")
+
+
+def load():
+    return "load average {:.2f}, {:.2f}, {:.2f} (1, 5, 15 min)".format(*os.getloadavg())
 
 
 def main():
     small = [300] if quick() else [300, 1000]
     sweep = [1000, 10_000] if quick() else [1000, 10_000, 100_000]
-    lines = [f"Machine: {machine()}; BLAS threads 1; Eq. 1 of SC and WMSC shares its blocks over "
-             f"{POTENTIAL_THREADS} threads of its own (a fixed split). The machine was shared with other jobs "
-             f"while this ran: ratios from interleaved runs hold, absolute times are inflated.", ""]
+    before = load()
+    lines = [f"Machine: {machine()}; BLAS threads 1; Eq. 1 of SC and WMSC shares its tiles over "
+             f"{POTENTIAL_THREADS} threads of its own (a fixed split). At the start: {before}.", ""]
 
-    rows, notes = [], []
+    rows = []
     for n in small:
         medians, same, k = against_subclust(n)
         rows.append((f"SC fit, N = {n:,}, d = 2 (same {k} centres: {same})", medians))
@@ -130,11 +200,17 @@ def main():
               ratio_table(rows, ours="ours"), ""]
 
     lines += ["### Default fits, d = 2, one fresh process each (goal at N = 100,000: 10 s and 1 GB)", "",
-              "| estimator | N | wall (s) | CPU (s) | peak RSS (MB) | frames kept |", "|---|---|---|---|---|---|"]
-    for n in sweep:
-        for name in ("SubtractiveClustering", "WeightedMeanSubtractiveClustering", "FuzzyCMeans"):
-            wall, cpu, rss, frames = fresh_fit(name, n)
-            lines.append(f"| {name} | {n:,} | {wall:.2f} | {cpu:.2f} | {rss:.0f} | {frames} |")
+              "The three estimators in turn, medians of 3 rounds. CPU counts every thread of the process, "
+              "so on an idle 2-core machine SC's and WMSC's wall time is about half their CPU time.", ""]
+    lines += default_fits(sweep, rounds=3)
+    lines += ["", fcm_convergence(sweep[-1]), ""]
+
+    lines += ["### Eq. 1 per pair", "",
+              "Eq. 1 at the N data points is symmetric, so each pair is computed once: N^2 / 2 pairs, "
+              "5e9 at N = 100,000, one exp each, read by both sums while its tile is in the cache. "
+              "The exp row is NumPy's float64 exp over as many numbers (per 1e9 values): what an "
+              "exact float64 sum cannot go below.", ""]
+    lines += eq1_throughput(10_000 if quick() else 30_000)
     lines.append("")
 
     n = 4000 if quick() else 20_000
@@ -151,6 +227,11 @@ def main():
               f"{kept / 2**20:.1f} MB plus {shared / 2**20:.1f} MB of shared carved landscapes, against "
               f"{full / 2**30:.2f} GB if every frame held 2N potentials and N labels; peak of the fit "
               f"{peak / 2**20:.0f} MB (tracemalloc); two fits in {seconds:.1f} s.", ""]
+    busy = max(os.getloadavg()) > 0.5 * (os.cpu_count() or 1)
+    lines += [f"At the end: {load()}. "
+              + ("The machine was shared with other jobs while this ran: ratios from interleaved "
+                 "runs hold, absolute times (wall more than CPU) are inflated." if busy else
+                 "The machine was otherwise idle."), ""]
     write_section("wmsc", "Subtractive clustering, WMSC and fuzzy c-means", "\n".join(lines))
 
 

@@ -566,6 +566,10 @@ def test_fcm_follows_bezdeks_recipe_and_equations(iris):
     assert model.history_[-1].change < 1e-5 <= model.history_[-2].change
     objectives = [s.objective for s in model.history_]
     assert all(b <= a + 1e-9 for a, b in zip(objectives, objectives[1:]))  # J_m never rises
+    for s in model.history_:   # J_m = sum_ik u_ik^m ||x_k - v_i||^2
+        assert s.objective == pytest.approx((s.memberships ** 2 * cdist(X, s.centers, "sqeuclidean")).sum(),
+                                            rel=1e-12)
+    assert model.objective_ == model.history_[-1].objective
     np.testing.assert_array_equal(model.predict(X), model.labels_)
 
 
@@ -752,3 +756,15 @@ def test_factored_and_direct_potentials_agree(ra):
     np.testing.assert_allclose(potentials(X[:40], X, ra, block_bytes=1), direct[:40], rtol=1e-12)
     used = subtractive._factored_potentials(X, X, 4 / ra**2, X.mean(axis=0), True, 2**20)
     assert (used is None) == (ra == 0.05)
+
+
+@pytest.mark.parametrize("width, block_bytes", [(50, 8 * 50 * 7), (64, 1), (4096, 2**20)])
+def test_tiled_potentials_equal_the_direct_sum(width, block_bytes, monkeypatch):
+    """The factored Eq. 1 in cache-sized tiles: diagonal, off-diagonal and ragged tiles add up."""
+    from tutorcluster import subtractive
+    monkeypatch.setattr(subtractive, "TILE_COLUMNS", width)
+    rng = np.random.default_rng(2)
+    X, Q = rng.random((333, 2)), rng.random((41, 2))
+    for points in (X, Q):
+        direct = np.exp(-16 * cdist(points, X, "sqeuclidean")).sum(axis=1)
+        np.testing.assert_allclose(potentials(points, X, 0.5, block_bytes=block_bytes), direct, rtol=1e-12)
