@@ -169,7 +169,8 @@ def edge_list(adjacency, ages=None):
     edge_ages : ndarray of shape (n_edges,)
         ``ages[i, j]`` for each edge (zeros when ``ages`` is None).
     """
-    edges = np.argwhere(np.triu(adjacency, 1))
+    i, j = np.nonzero(adjacency)           # row by row, so (i, j) is already sorted
+    edges = np.column_stack([i, j])[i < j]
     if ages is None:
         return edges, np.zeros(len(edges), dtype=np.int64)
     return edges, ages[edges[:, 0], edges[:, 1]]
@@ -349,7 +350,7 @@ def age_edges(adjacency, ages, best, second, mode="epoch"):
     mode : {"epoch", "sample"}
     """
     if mode == "epoch":
-        ages[adjacency] += 1
+        ages += adjacency            # +1 on every edge (ages are 0 where there is none)
         adjacency[best, second] = adjacency[second, best] = True
         ages[best, second] = ages[second, best] = 0
         return
