@@ -28,7 +28,7 @@ The module has three parts: point-to-centre distances (``squared_distances``,
 nearest *other* point of every point, for FN-means (``near_first_neighbours``,
 ``tie_tolerance``, ``max_pairwise_distance``); and a KD-tree search of the two
 nearest centres for maps with many neurons in two or three dimensions
-(``two_nearest_fast``, used by the SOMs).
+(``two_nearest_fast``, ``nearest_fast`` and ``tree_query_order``, used by the SOMs).
 """
 
 import numpy as np
