@@ -1,20 +1,26 @@
 """Time BatchSOM and AMSOM against MiniSom, per epoch, over an N sweep; whole fits at N = 100k.
 
-Run from ``benchmarks/`` (``make benchmarks`` does): ``../.venv/bin/python amsom.py``.
-``BENCH_QUICK=1`` shrinks the sweep to a smoke test.
+Run from the repository root: ``PYTHONPATH=$PWD .venv/bin/python benchmarks/amsom.py``
+(or from ``benchmarks/`` by ``make benchmarks``); about 6 minutes on a quiet 2-core
+machine. ``BENCH_QUICK=1`` shrinks the sweep to a smoke test.
 
-* **Per epoch, interleaved** (``_timing.compare``, medians of ROUNDS rounds, one BLAS
-  thread): the CLUSTER data of the paper (four Gaussian groups in 2-D) at each N,
-  on the map the SOM Toolbox rule gives (``vesanto_shape``: about 5 sqrt(N)
-  neurons). One epoch of ours is one batch update of every weight from all N
-  samples; one epoch of MiniSom's ``train_batch`` is N single-sample updates
-  (MiniSom has no batch rule), so the comparison is the cost of one pass over
-  the data, as a user meets it.
-* **Whole fits**: BatchSOM and AMSOM with default parameters at N = 100k, d = 2,
-  once each, with their epoch counts and peak memory (tracemalloc). The goal of
-  the speed issue is at most 10 s and 1 GB each.
+* **Per epoch, interleaved** (``_timing.compare``, medians of ROUNDS rounds, one thread
+  for everything: BLAS and the KD-tree): the CLUSTER data of the paper (four Gaussian
+  groups in 2-D) at each N, on the map the SOM Toolbox rule gives (``vesanto_shape``:
+  about 5 sqrt(N) neurons). One epoch of ours is one batch update of every weight from
+  all N samples; one epoch of MiniSom's ``train_batch`` is N single-sample updates
+  (MiniSom has no batch rule), so the comparison is the cost of one pass over the data,
+  as a user meets it.
+* **Whole fits**: BatchSOM and AMSOM with default parameters at N = 100k, d = 2: the
+  wall-clock time of the fastest of FIT_REPEATS plain fits (one BLAS thread; the KD-tree
+  query on every core, its default), the peak memory of one more fit under tracemalloc,
+  the memory its ``history_`` holds, and where the time goes (one more fit under
+  cProfile). The goal of the speed issue is at most 10 s and 1 GB each on 2 cores.
 """
 
+import cProfile
+import os
+import pstats
 import time
 
 import numpy as np
@@ -22,6 +28,8 @@ from minisom import MiniSom
 from threadpoolctl import threadpool_limits
 
 import tutorcluster as tc
+from tutorcluster import distances
+from tutorcluster._snapshots import snapshot_nbytes
 from tutorcluster.amsom import vesanto_shape
 
 from _timing import compare, machine, peak_memory, quick, ratio_table, write_section
@@ -31,6 +39,7 @@ SIZES = (1_000, 2_000) if QUICK else (1_000, 10_000, 100_000)
 EPOCHS = 2            # epochs per timed call (the same for both)
 ROUNDS = 2 if QUICK else 5
 BIG = 5_000 if QUICK else 100_000
+FIT_REPEATS = 2       # plain whole fits per estimator; the table shows the fastest
 
 
 def cluster_data(n_samples, seed=0):
@@ -55,51 +64,99 @@ def per_epoch_rows():
             som = MiniSom(rows_, cols, 2, sigma=sigma0, learning_rate=0.5, random_seed=0)
             som.train_batch(X, EPOCHS * n_samples)
 
-        medians = compare({"BatchSOM": ours, "MiniSom": minisom}, rounds=ROUNDS, threads=1)
+        workers, distances.TREE_WORKERS = distances.TREE_WORKERS, 1   # one thread here
+        try:
+            medians = compare({"BatchSOM": ours, "MiniSom": minisom}, rounds=ROUNDS, threads=1)
+        finally:
+            distances.TREE_WORKERS = workers
         per_epoch = {name: seconds / EPOCHS for name, seconds in medians.items()}
         rows.append((f"N = {n_samples:,}, {rows_} x {cols} map, one epoch", per_epoch))
     return rows
 
 
+#: Where a fit spends its time: (label, the functions whose cumulative time it is).
+STAGES = (
+    ("BMU search (Eq. 9; growth errors)", ("_two_best", "accumulated_errors")),
+    ("weights (Eqs. 10-12)", ("batch_weights",)),
+    ("positions (Eqs. 13-14)", ("move_positions",)),
+    ("edges and neurons (ageing, pruning, removal, splits, edge lists)",
+     ("age_edges", "prune_edges", "remove_isolated", "split", "edge_list")),
+    ("history_ snapshots", ("_keep",)),
+)
+
+
+def stage_seconds(profile):
+    """Cumulative seconds of each stage of STAGES in a cProfile run."""
+    stats = pstats.Stats(profile).stats
+    by_name = {}
+    for (_, _, name), (_, _, _, cumulative, _) in stats.items():
+        by_name[name] = by_name.get(name, 0.0) + cumulative
+    return [sum(by_name.get(name, 0.0) for name in names) for _, names in STAGES]
+
+
 def whole_fits():
     X = cluster_data(BIG)
-    lines = ["| estimator | N | fit (s) | epochs | neurons at the end | peak memory (MB) |",
-             "|---|---|---|---|---|---|"]
+    lines = ["| estimator | N | fit (s) | CPU (s) | epochs | neurons at the end "
+             "| peak memory (MB) | of which history_ (MB) |", "|---|---|---|---|---|---|---|---|"]
+    stage_lines = ["| estimator | fit under cProfile (s) | "
+                   + " | ".join(label for label, _ in STAGES) + " |",
+                   "|---|---|" + "---|" * len(STAGES)]
     for cls in (tc.BatchSOM, tc.AMSOM):
-        fitted = {}
+        with threadpool_limits(1):
+            runs = []
+            for _ in range(FIT_REPEATS):     # the fastest of a few: the least disturbed
+                start, cpu = time.perf_counter(), time.process_time()
+                model = cls(random_state=0).fit(X)
+                runs.append((time.perf_counter() - start, time.process_time() - cpu))
+            seconds, cpu = min(runs)
+            peak = peak_memory(lambda: cls(random_state=0).fit(X))
+            profile = cProfile.Profile()
+            start = time.perf_counter()
+            profile.runcall(lambda: cls(random_state=0).fit(X))
+            profiled = time.perf_counter() - start
+        history = sum(snapshot_nbytes(snapshot) for snapshot in model.history_)
+        lines.append(f"| {cls.__name__} (defaults) | {BIG:,} | {seconds:.1f} | {cpu:.1f} | "
+                     f"{model.n_epochs_} | {len(model.weights_)} | {peak / 2**20:.0f} | "
+                     f"{history / 2**20:.0f} |")
+        stages = stage_seconds(profile)
+        stage_lines.append(f"| {cls.__name__} | {profiled:.1f} | "
+                           + " | ".join(f"{t:.1f} ({t / profiled:.0%})" for t in stages) + " |")
+    return "\n".join(lines), "\n".join(stage_lines)
 
-        def fit():
-            with threadpool_limits(1):
-                start = time.perf_counter()
-                fitted["model"] = cls(random_state=0).fit(X)
-                fitted["seconds"] = time.perf_counter() - start
 
-        peak = peak_memory(fit)
-        model = fitted["model"]
-        lines.append(f"| {cls.__name__} (defaults) | {BIG:,} | {fitted['seconds']:.1f} | "
-                     f"{model.n_epochs_} | {len(model.weights_)} | {peak / 2**20:.0f} |")
-    return "\n".join(lines)
+def load():
+    return "{:.1f}, {:.1f}, {:.1f}".format(*os.getloadavg())
 
 
 def main():
+    load_before, started = load(), time.perf_counter()
     table = ratio_table(per_epoch_rows(), ours="BatchSOM", unit="ms")
-    fits = whole_fits()
+    fits, stages = whole_fits()
+    minutes = (time.perf_counter() - started) / 60
     text = f"""
-{machine()}; one BLAS thread (threadpoolctl); medians of {ROUNDS} interleaved rounds of
-{EPOCHS} epochs each. The machine was shared with other jobs: absolute times are inflated,
-ratios from interleaved runs are meaningful.
+{machine()}. Load average (1, 5, 15 min) {load_before} at the start and {load()} at the
+end of this run, which took {minutes:.1f} min: on a shared machine absolute times are
+inflated, ratios from interleaved runs are meaningful.
 
 Per epoch, on the paper's CLUSTER data at each N, on the map of the SOM Toolbox rule
-(about 5 sqrt(N) neurons). Our BMU search is a KD-tree in 2-D (the same units as the
-blocked, centred matrix-product search, which a test checks); MiniSom's epoch is N
-single-sample updates.
+(about 5 sqrt(N) neurons); one thread for everything (BLAS and our KD-tree), medians of
+{ROUNDS} interleaved rounds of {EPOCHS} epochs each. Our BMU search is a KD-tree in 2-D,
+queried in a cache-friendly order of the samples (the same units as the blocked, centred
+matrix-product search, which a test checks); MiniSom's epoch is N single-sample updates.
 
 {table}
 
-Whole fits with default parameters, d = 2 (the peak is what NumPy allocates, by tracemalloc;
-the timed run is inside tracemalloc, which slows it slightly):
+Whole fits with default parameters, d = 2: the fastest of {FIT_REPEATS} plain fits (one BLAS
+thread; the KD-tree query on every core, its default; CPU is the process time of all
+threads), then the same fit under tracemalloc for the peak of what NumPy allocates, and
+the bytes its `history_` (one snapshot per epoch) keeps:
 
 {fits}
+
+Where the time goes (the same fit under cProfile; cumulative seconds, so a stage
+includes what it calls; the rest is the loop itself and the per-epoch bookkeeping):
+
+{stages}
 """
     write_section("amsom", "BatchSOM and AMSOM against MiniSom", text)
 

@@ -255,6 +255,58 @@ def test_prune_edges_ties_go_to_the_shorter_edge_then_the_lower_index():
     np.testing.assert_array_equal(np.flatnonzero(E[0]), [2])
 
 
+def literal_pruning(E, A, R, Q):
+    """Fig. 8 one neuron at a time: each crowded neuron keeps its Q youngest edges."""
+    E, A = E.copy(), A.copy()
+    drop = np.zeros_like(E)
+    for p in np.flatnonzero(E.sum(axis=1) > Q):
+        neighbours = np.flatnonzero(E[p])
+        length = np.linalg.norm(R[neighbours] - R[p], axis=1)
+        order = np.lexsort((neighbours, length, A[p, neighbours]))
+        drop[p, neighbours[order[Q:]]] = True
+    drop |= drop.T
+    E[drop] = False
+    A[drop] = 0
+    return E, A
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_prune_edges_equals_the_loop_over_neurons(seed):
+    rng = np.random.default_rng(seed)
+    n_units = 30
+    E = np.triu(rng.random((n_units, n_units)) < 0.3, 1)
+    E |= E.T
+    A = np.where(E, rng.integers(0, 4, (n_units, n_units)), 0)   # many equal ages
+    A = np.triu(A, 1) + np.triu(A, 1).T
+    R = rng.integers(0, 3, (n_units, 2)).astype(float)            # many equal lengths
+    expected_E, expected_A = literal_pruning(E, A, R, 3)
+    n_dropped = int((E & ~expected_E).sum() // 2)
+    assert n_dropped > 0
+    assert prune_edges(E, A, R, 3) == n_dropped
+    np.testing.assert_array_equal(E, expected_E)
+    np.testing.assert_array_equal(A, expected_A)
+
+
+def test_edge_list_is_the_upper_triangle_in_lexicographic_order():
+    rng = np.random.default_rng(0)
+    E = np.triu(rng.random((40, 40)) < 0.2, 1)
+    E |= E.T
+    A = np.where(E, rng.integers(0, 9, (40, 40)), 0)
+    edges, ages = edge_list(E, A)
+    np.testing.assert_array_equal(edges, np.argwhere(np.triu(E, 1)))
+    np.testing.assert_array_equal(ages, A[np.triu(E, 1)])
+    assert edge_list(np.zeros((3, 3), dtype=bool))[0].shape == (0, 2)
+
+
+def test_neighbourhood_from_cached_lattice_distances_is_the_same():
+    from tutorcluster.distances import squared_distances
+    R = lattice_positions(7, 5, "hex")
+    np.testing.assert_array_equal(amsom.neighbourhood(R, 1.7, squared_distances(R, R)),
+                                  np.exp(-squared_distances(R, R) / (2.0 * 1.7 ** 2)))
+    np.testing.assert_array_equal(amsom.position_kernel(R, 1.7, 5.0),
+                                  np.exp(-squared_distances(R, R) / (5.0 * 1.7)))
+
+
 # --------------------------------------------------------------------------
 # The estimators
 # --------------------------------------------------------------------------
@@ -584,6 +636,24 @@ def test_the_tree_search_finds_the_same_two_units_as_the_dense_one(n_features):
     np.testing.assert_array_equal(tree[0], dense[0])
     np.testing.assert_array_equal(tree[1], dense[1])
     np.testing.assert_allclose(tree[2], dense[2], rtol=1e-6, atol=1e-9)
+
+
+def test_the_query_order_and_the_threads_change_nothing(monkeypatch):
+    from tutorcluster import distances
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((5000, 2))
+    W = rng.standard_normal((300, 2))
+    order = distances.tree_query_order(X)
+    assert np.array_equal(np.sort(order), np.arange(len(X)))
+    plain = distances.two_nearest_tree(X, W)
+    for workers in (1, 2):
+        monkeypatch.setattr(distances, "TREE_WORKERS", workers)
+        for got, want in zip(distances.two_nearest_tree(X, W, order=order), plain):
+            np.testing.assert_array_equal(got, want)
+    assert distances.tree_query_order(rng.standard_normal((10, 4))) is None
+    best, smallest = distances.nearest_fast(X, W, order=order)
+    np.testing.assert_array_equal(best, plain[0])
+    np.testing.assert_array_equal(smallest, plain[2])
 
 
 def test_the_tree_search_breaks_ties_like_the_dense_one():

@@ -46,7 +46,8 @@ from functools import partial
 import numpy as np
 from sklearn.base import ClusterMixin
 
-from .distances import NearestCentreMixin, nearest, squared_distances, two_nearest_fast
+from .distances import (NearestCentreMixin, nearest, nearest_fast, squared_distances,
+                        tree_query_order, two_nearest_fast)
 from ._snapshots import Snapshot, SnapshotEstimator
 from ._validation import check_choice, check_int, check_real, check_rng, check_scale
 
@@ -168,7 +169,8 @@ def edge_list(adjacency, ages=None):
     edge_ages : ndarray of shape (n_edges,)
         ``ages[i, j]`` for each edge (zeros when ``ages`` is None).
     """
-    edges = np.argwhere(np.triu(adjacency, 1))
+    i, j = np.nonzero(adjacency)           # row by row, so (i, j) is already sorted
+    edges = np.column_stack([i, j])[i < j]
     if ages is None:
         return edges, np.zeros(len(edges), dtype=np.int64)
     return edges, ages[edges[:, 0], edges[:, 1]]
@@ -202,28 +204,41 @@ def best_two_units(X, weights):
     return best, second
 
 
-def _two_best(X, weights):
+def _two_best(X, weights, order=None):
     """Best and second-best unit and the best squared distance, blocked and centred.
 
     :func:`tutorcluster.distances.two_nearest` (blocks of the distance matrix
     within a memory budget, on data centred on the weights' mean), or a
     KD-tree in low dimension (:func:`tutorcluster.distances.two_nearest_tree`,
-    the same units). A single unit is its own second best.
+    the same units; ``order`` is the fit's :func:`~tutorcluster.distances.tree_query_order`
+    of ``X``, which only makes it faster). A single unit is its own second best.
     """
     if len(weights) < 2:
         index, smallest = nearest(X, weights)
         return index, index, smallest
-    return two_nearest_fast(X, weights)
+    return two_nearest_fast(X, weights, order=order)
 
 
-def neighbourhood(positions, sigma):
+def neighbourhood(positions, sigma, lattice_distances=None):
     """The Gaussian neighbourhood h_ji = exp(-||r_j - r_i||^2 / (2 sigma^2)) (Eq. 12).
+
+    Parameters
+    ----------
+    positions : ndarray of shape (n_units, 2)
+    sigma : float
+    lattice_distances : ndarray of shape (n_units, n_units), default=None
+        ``squared_distances(positions, positions)`` if the caller already
+        has it (BatchSOM's lattice never moves, so it computes it once).
 
     Returns
     -------
     ndarray of shape (n_units, n_units), symmetric, ones on the diagonal.
     """
-    return np.exp(-squared_distances(positions, positions) / (2.0 * sigma ** 2))
+    if lattice_distances is None:
+        lattice_distances = squared_distances(positions, positions)
+    # One (n_units, n_units) array, divided and exponentiated in place.
+    h = lattice_distances / (-2.0 * sigma ** 2)
+    return np.exp(h, out=h)
 
 
 def position_kernel(weights, sigma, gamma):
@@ -234,10 +249,12 @@ def position_kernel(weights, sigma, gamma):
     notebook, "Reading the paper"). It is kept in this one function so that
     another reading is a one-line change.
     """
-    return np.exp(-squared_distances(weights, weights) / (gamma * sigma))
+    kernel = squared_distances(weights, weights)
+    kernel /= -(gamma * sigma)       # in place: one (n_units, n_units) array
+    return np.exp(kernel, out=kernel)
 
 
-def batch_weights(X, best, weights, positions, sigma, mask=None):
+def batch_weights(X, best, weights, positions, sigma, mask=None, lattice_distances=None):
     """The batch SOM update (Eqs. 10-11).
 
     ``w_i <- sum_j h_ji S_j / sum_j h_ji n_j`` where ``n_j`` counts the samples
@@ -256,6 +273,8 @@ def batch_weights(X, best, weights, positions, sigma, mask=None):
         The neighbourhood width sigma(t).
     mask : ndarray of shape (n_units, n_units) of bool, default=None
         Phase III: only ``j`` in ``N(i) U {i}`` count.
+    lattice_distances : ndarray of shape (n_units, n_units), default=None
+        Passed to :func:`neighbourhood`.
 
     Returns
     -------
@@ -268,9 +287,9 @@ def batch_weights(X, best, weights, positions, sigma, mask=None):
     # S_j, feature by feature (bincount is much faster than np.add.at).
     sums = np.column_stack([np.bincount(best, weights=X[:, k], minlength=n_units)
                             for k in range(X.shape[1])])
-    h = neighbourhood(positions, sigma)
+    h = neighbourhood(positions, sigma, lattice_distances)
     if mask is not None:
-        h = h * mask
+        h *= mask
     numerator = h @ sums
     denominator = h @ hits
     new_weights = weights.copy()
@@ -293,10 +312,10 @@ def move_positions(positions, weights, hits, sigma, gamma, alpha, mask=None):
     -------
     ndarray of shape (n_units, 2)
     """
-    kernel = position_kernel(weights, sigma, gamma)
+    pull = position_kernel(weights, sigma, gamma)
     if mask is not None:
-        kernel = kernel * mask
-    pull = kernel * hits[None, :]                 # n_j delta_ji, row i
+        pull *= mask
+    pull *= hits[None, :]                         # n_j delta_ji, row i
     total = pull.sum(axis=1)
     step = pull @ positions - total[:, None] * positions
     new_positions = positions.copy()
@@ -331,7 +350,7 @@ def age_edges(adjacency, ages, best, second, mode="epoch"):
     mode : {"epoch", "sample"}
     """
     if mode == "epoch":
-        ages[adjacency] += 1
+        ages += adjacency            # +1 on every edge (ages are 0 where there is none)
         adjacency[best, second] = adjacency[second, best] = True
         ages[best, second] = ages[second, best] = 0
         return
@@ -355,16 +374,18 @@ def age_edges(adjacency, ages, best, second, mode="epoch"):
     ages[p, q] = ages[q, p] = new_ages
 
 
-def accumulated_errors(X, weights):
+def accumulated_errors(X, weights, order=None):
     """GSOM's accumulated error of each neuron: E_i = sum over its samples of ||x - w_i||.
 
     The paper speaks of the neuron's "quantization error"; we take the sum
     (Alahakoon et al., 2000), not the mean, since the mean hardly ever
     exceeds GT (see the notebook, "Reading the paper"). This is the error the
     growth check compares with GT (CentNN's ``neuron_errors`` is a different
-    quantity).
+    quantity). The best units are found by the same search as every other
+    step of the fit (:func:`tutorcluster.distances.nearest_fast`; ``order``
+    as for :func:`_two_best`).
     """
-    best, smallest = nearest(X, weights)
+    best, smallest = nearest_fast(X, weights, order=order)
     return np.bincount(best, weights=np.sqrt(smallest), minlength=len(weights))
 
 
@@ -409,13 +430,18 @@ def prune_edges(adjacency, ages, positions, max_neighbors):
         The number of edges dropped.
     """
     degree = adjacency.sum(axis=1)
+    crowded = np.flatnonzero(degree > max_neighbors)
+    # Every edge (p, j) of a neuron p with more than Q edges, one row each.
+    rows, j = np.nonzero(adjacency[crowded])
+    p = crowded[rows]
+    length = np.linalg.norm(positions[j] - positions[p], axis=1)
+    # Sort by neuron, then each neuron's edges youngest first, shorter first, lower j first;
+    order = np.lexsort((j, length, ages[p, j], p))
+    p, j = p[order], j[order]
+    # the rank of an edge among its neuron's edges is its place after that neuron's first one.
+    rank = np.arange(len(p)) - np.searchsorted(p, p)
     drop = np.zeros_like(adjacency)
-    # A loop over the few neurons with more than Q edges (not over samples).
-    for p in np.flatnonzero(degree > max_neighbors):
-        neighbours = np.flatnonzero(adjacency[p])
-        length = np.linalg.norm(positions[neighbours] - positions[p], axis=1)
-        order = np.lexsort((neighbours, length, ages[p, neighbours]))
-        drop[p, neighbours[order[int(max_neighbors):]]] = True
+    drop[p[rank >= max_neighbors], j[rank >= max_neighbors]] = True
     drop |= drop.T
     adjacency[drop] = False
     ages[drop] = 0
@@ -623,14 +649,15 @@ class BatchSOM(ClusterMixin, NearestCentreMixin, SnapshotEstimator):
         return sigma0 * (self.sigma_final / sigma0) ** fraction, fraction
 
     @staticmethod
-    def _measure(X, weights, adjacency):
+    def _measure(X, weights, adjacency, order=None):
         """BMUs, hits, QE and TE of the map under the final weights of an epoch.
 
         QE and TE are :func:`tutorcluster.metrics.quantization_error` and
         :func:`~tutorcluster.metrics.topographic_error` (a test checks that
-        they agree), computed from one blocked search instead of three.
+        they agree), computed from one search instead of three (the QE from
+        the best distances the search has found).
         """
-        best, second, smallest = _two_best(X, weights)
+        best, second, smallest = _two_best(X, weights, order)
         hits = np.bincount(best, minlength=len(weights))
         qe = float(np.mean(np.sqrt(smallest)))
         te = float(np.mean(~adjacency[best, second])) if len(weights) > 1 else float("nan")
@@ -655,7 +682,11 @@ class BatchSOM(ClusterMixin, NearestCentreMixin, SnapshotEstimator):
         ages = np.zeros(len(edges), dtype=np.int64)
         ids = np.arange(n_units)
         adjacency = adjacency_matrix(edges, n_units)
-        best, _, hits, qe, te = self._measure(X, weights, adjacency)
+        # Computed once per fit: the search order of X, and the lattice
+        # distances ||r_j - r_i||^2 of Eq. 12 (the lattice never moves).
+        order = tree_query_order(X)
+        lattice_distances = squared_distances(positions, positions)
+        best, _, hits, qe, te = self._measure(X, weights, adjacency, order)
 
         def snapshot(epoch, phase, sigma, caption):
             # A lazy frame: built only if the history keeps it.
@@ -673,9 +704,10 @@ class BatchSOM(ClusterMixin, NearestCentreMixin, SnapshotEstimator):
             sigma, _ = self._schedule(epoch, sigma0)
             # Eq. 11 with the BMUs of the previous weights (Eq. 9), which are
             # the ones measured at the end of the previous epoch.
-            weights, _ = batch_weights(X, best, weights, positions, sigma)
+            weights, _ = batch_weights(X, best, weights, positions, sigma,
+                                       lattice_distances=lattice_distances)
             previous_qe = qe
-            best, _, hits, qe, te = self._measure(X, weights, adjacency)
+            best, _, hits, qe, te = self._measure(X, weights, adjacency, order)
             yield snapshot(epoch, 2, sigma,
                            f"Epoch {epoch}: batch update (Eq. 11) with sigma = {sigma:.3g}; "
                            f"QE {qe:.4g}, TE {te:.3g}, {np.sum(hits == 0)} dead units.")
@@ -893,12 +925,12 @@ class AMSOM(BatchSOM):
                     UserWarning, stacklevel=4)
         return age_max, max_neighbors, growth_threshold
 
-    def _grow(self, X, state, growth_threshold, rng):
+    def _grow(self, X, state, growth_threshold, rng, order=None):
         """The growth check (Sec. 3.2.2): split the worst neuron if its error exceeds GT.
 
         Returns ``(parent_id, f_id, u1_id, u2_id, beta)`` or None.
         """
-        errors = accumulated_errors(X, state.weights)
+        errors = accumulated_errors(X, state.weights, order)
         q = int(np.argmax(errors))
         if not errors[q] > growth_threshold:
             return None
@@ -927,9 +959,11 @@ class AMSOM(BatchSOM):
         state = _Map(weights, positions,
                      adjacency_matrix(lattice_edges(rows, cols, self.lattice), rows * cols))
 
+        order = tree_query_order(X)     # once per fit: only makes the BMU search faster
+
         def measure():
             edges, edge_ages = edge_list(state.adjacency, state.ages)
-            best, second, hits, qe, te = self._measure(X, state.weights, state.adjacency)
+            best, second, hits, qe, te = self._measure(X, state.weights, state.adjacency, order)
             return edges, edge_ages, best, second, hits, qe, te
 
         def snapshot(epoch, phase, sigma, alpha, added, removed, split, caption):
@@ -968,7 +1002,7 @@ class AMSOM(BatchSOM):
             # Growth (Eqs. 15-18), at most every t_add epochs; after removal (A8).
             split = None
             if epoch - last_growth >= self.t_add:
-                split = self._grow(X, state, growth_threshold, rng)
+                split = self._grow(X, state, growth_threshold, rng, order)
                 if split is not None:
                     last_growth = epoch
             # Keep at most Q edges per neuron (Fig. 8), then drop isolated neurons.

@@ -28,7 +28,7 @@ The module has three parts: point-to-centre distances (``squared_distances``,
 nearest *other* point of every point, for FN-means (``near_first_neighbours``,
 ``tie_tolerance``, ``max_pairwise_distance``); and a KD-tree search of the two
 nearest centres for maps with many neurons in two or three dimensions
-(``two_nearest_fast``, used by the SOMs).
+(``two_nearest_fast``, ``nearest_fast`` and ``tree_query_order``, used by the SOMs).
 """
 
 import numpy as np
@@ -566,9 +566,40 @@ def max_pairwise_distance(X, *, budget=None):
 TREE_MAX_FEATURES = 3
 #: Fewest centres for which :func:`two_nearest_fast` uses a KD-tree.
 TREE_MIN_CENTRES = 64
+#: Threads for a KD-tree query (``cKDTree.query(workers=...)``); -1 uses every
+#: core, as NumPy's matrix products do. The answer does not depend on it.
+TREE_WORKERS = -1
 
 
-def two_nearest_tree(X, Y):
+def tree_query_order(X):
+    """An order of the rows of ``X`` that keeps nearby points together, for the KD-tree search.
+
+    A KD-tree answers a query fastest when the previous query went to the
+    same branches (they are still in the CPU cache). A SOM asks about the
+    same points every epoch, so it computes this order once per fit and
+    passes it to :func:`two_nearest_tree`: the order in which a KD-tree over
+    ``X`` stores its points, leaf by leaf (a leaf is a small box of nearby
+    points). On 100,000 2-D points it saves about a third of every query;
+    the answer is the same in any order.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_X, n_features)
+
+    Returns
+    -------
+    ndarray of int, shape (n_X,), or None
+        A permutation of ``range(n_X)``; None when :func:`two_nearest_fast`
+        would not use a tree (more than :data:`TREE_MAX_FEATURES` features).
+    """
+    from scipy.spatial import cKDTree
+
+    if X.shape[1] > TREE_MAX_FEATURES or len(X) == 0:
+        return None
+    return cKDTree(X).indices
+
+
+def two_nearest_tree(X, Y, *, order=None):
     """:func:`two_nearest` answered by a KD-tree (``scipy.spatial.cKDTree``).
 
     In two or three dimensions a tree over the centres finds the two nearest
@@ -583,6 +614,10 @@ def two_nearest_tree(X, Y):
     ----------
     X : ndarray of shape (n_X, n_features)
     Y : ndarray of shape (n_Y, n_features), n_Y >= 2
+    order : ndarray of int, shape (n_X,), default=None
+        The order in which to ask the tree about the rows of ``X``
+        (:func:`tree_query_order`); the results come back in the rows' own
+        order, so it changes only the speed.
 
     Returns
     -------
@@ -591,7 +626,13 @@ def two_nearest_tree(X, Y):
     from scipy.spatial import cKDTree
 
     k = min(3, len(Y))
-    distance, index = cKDTree(Y).query(X, k=k)
+    tree = cKDTree(Y)
+    if order is None:
+        distance, index = tree.query(X, k=k, workers=TREE_WORKERS)
+    else:
+        # Ask in the cache-friendly order, then put each answer back on its row.
+        distance, index = np.empty((len(X), k)), np.empty((len(X), k), dtype=np.intp)
+        distance[order], index[order] = tree.query(X[order], k=k, workers=TREE_WORKERS)
     best, second = index[:, 0].copy(), index[:, 1].copy()
     # Two equally near centres: the lower index is the best.
     tie = (distance[:, 0] == distance[:, 1]) & (second < best)
@@ -605,8 +646,27 @@ def two_nearest_tree(X, Y):
     return best, second, smallest
 
 
-def two_nearest_fast(X, Y):
-    """:func:`two_nearest_tree` in low dimension with many centres, else :func:`two_nearest`."""
+def two_nearest_fast(X, Y, *, order=None):
+    """:func:`two_nearest_tree` in low dimension with many centres, else :func:`two_nearest`.
+
+    ``order`` (from :func:`tree_query_order`) is passed to the tree search.
+    """
     if X.shape[1] <= TREE_MAX_FEATURES and len(Y) >= TREE_MIN_CENTRES:
-        return two_nearest_tree(X, Y)
+        return two_nearest_tree(X, Y, order=order)
     return two_nearest(X, Y)
+
+
+def nearest_fast(X, Y, *, order=None):
+    """:func:`nearest` by the same search as :func:`two_nearest_fast` (the same units).
+
+    Used by the SOMs wherever they need only the best unit, so that every
+    step of a fit sees the same best-matching units.
+
+    Returns
+    -------
+    index, squared_distance : as for :func:`nearest`
+    """
+    if len(Y) < 2:
+        return nearest(X, Y)
+    best, _, smallest = two_nearest_fast(X, Y, order=order)
+    return best, smallest
