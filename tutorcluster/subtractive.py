@@ -1260,7 +1260,9 @@ class FuzzyCMeans(ClusterMixin, NearestCentreMixin, SnapshotEstimator):
             return (W @ X) / W.sum(axis=1, keepdims=True)
 
         def objective(W, d2):  # J_m = sum_ik u_ik^m ||x_k - v_i||^2
-            return float(np.vdot(W, d2))
+            # einsum, not np.vdot: vdot goes through BLAS, whose threads made
+            # this 25,000-term sum cost 7 ms instead of 0.01 ms on a busy machine.
+            return float(np.einsum("ik,ik->", W, d2))
 
         # One reference point for every distance of the fit (the data do not move).
         origin = X.mean(axis=0)
