@@ -22,8 +22,13 @@ c.Authenticator.allowed_groups = {"tutorcluster-students"}
 c.Authenticator.admin_users = {"instructor"}
 
 c.JupyterHub.spawner_class = "systemdspawner.SystemdSpawner"
-c.SystemdSpawner.mem_limit = "1G"        # peak kernel <= 350 MiB + server about 100 MiB, two notebooks open
+c.SystemdSpawner.mem_limit = "1G"        # peak kernel <= 410 MiB + server about 150 MiB, two notebooks open
 c.SystemdSpawner.cpu_limit = 1.0
+# One BLAS / OpenMP thread per kernel: with one core per user (and more kernels than
+# cores in a lab), extra BLAS threads only contend; a small product such as FCM's
+# objective then waits milliseconds for threads that have no core to run on.
+c.Spawner.environment = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
+                         "MKL_NUM_THREADS": "1"}
 c.SystemdSpawner.isolate_tmp = True
 c.SystemdSpawner.isolate_devices = True
 c.Spawner.default_url = "/lab"

@@ -9,7 +9,7 @@ COURSE=tutorcluster
 COURSE_DIR=/opt/courses/$COURSE
 
 # Per-user limits (TLJH enforces them with systemd): every notebook's kernel peaks
-# below 350 MiB and a user's server adds about 100 MiB, so 1 GiB leaves room for
+# below 410 MiB and a user's server adds about 150 MiB, so 1 GiB leaves room for
 # two open notebooks; one core each caps a student who loops forever.
 tljh-config set limits.memory 1G
 tljh-config set limits.cpu 1
@@ -28,5 +28,10 @@ python3 -m venv "$COURSE_DIR/venv"
     --name "$COURSE" --display-name "Python ($COURSE)"
 # nbgitpuller serves the links that hand out the material.
 /opt/tljh/user/bin/python -m pip install --quiet "nbgitpuller>=1.2"
+# One BLAS / OpenMP thread per kernel (one core per user: more threads only contend).
+cat > /opt/tljh/config/jupyterhub_config.d/tutorcluster-threads.py <<'PY'
+c.Spawner.environment = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
+                         "MKL_NUM_THREADS": "1"}
+PY
 tljh-config reload
 echo "Done. Hand out links made by: python classroom/link.py --hub https://YOUR-HUB --repo $REPO"
