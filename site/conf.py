@@ -31,7 +31,7 @@ exclude_patterns = ["_build", "**.ipynb_checkpoints"]
 # site always shows what the current code computes. An error in a cell fails the build.
 nb_execution_mode = os.environ.get("SITE_EXECUTION_MODE", "force")
 nb_execution_cache_path = os.environ.get("SITE_JUPYTER_CACHE", str(HERE / "_build" / ".jupyter_cache"))
-nb_execution_timeout = int(os.environ.get("SITE_CELL_TIMEOUT", "300"))
+nb_execution_timeout = int(os.environ.get("SITE_CELL_TIMEOUT", "900"))
 nb_execution_raise_on_error = True
 nb_execution_show_tb = True
 nb_merge_streams = True
