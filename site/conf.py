@@ -27,7 +27,7 @@ root_doc = "index"
 exclude_patterns = ["_build", "**.ipynb_checkpoints"]
 
 # --- notebooks --------------------------------------------------------------
-# "force": run every notebook on every build (each runs in under a minute), so the
+# "force": run every notebook on every build (each takes 10-90 CPU s), so the
 # site always shows what the current code computes. An error in a cell fails the build.
 nb_execution_mode = os.environ.get("SITE_EXECUTION_MODE", "force")
 nb_execution_cache_path = os.environ.get("SITE_JUPYTER_CACHE", str(HERE / "_build" / ".jupyter_cache"))
