@@ -131,7 +131,7 @@ def markdown(rows, students, machine):
     head += [f"wall s, {n} at once" for n in students]
     lines = [f"Measured by `classroom/measure.py` on {machine}.", "",
              "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    for name, by_n in by_notebook.items():
+    for name, by_n in sorted(by_notebook.items()):
         first = by_n[min(by_n)]
         cells = [f"`{Path(name).stem}`", f"{first['peak_max_mib']} MiB", f"{first['cpu_median_s']}"]
         cells += [f"{by_n[n]['class_wall_s']}" if n in by_n else "not run" for n in students]
@@ -143,7 +143,7 @@ def markdown(rows, students, machine):
                   "machine was ours; a share s makes the wall times up to 1 / (1 - s) longer):", "",
                   "| notebook | " + " | ".join(f"{n} at once" for n in students) + " |",
                   "|" + "---|" * (len(students) + 1)]
-        for name in by_notebook:
+        for name in sorted(by_notebook):
             cells = [f"{shares[name, n]:.0%}" if (name, n) in shares else "not recorded"
                      for n in students]
             lines.append(f"| `{Path(name).stem}` | " + " | ".join(cells) + " |")
