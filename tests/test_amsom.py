@@ -662,6 +662,10 @@ def test_the_tree_search_breaks_ties_like_the_dense_one():
     X = np.array([[0.5, 0.5], [2.5, 3.0], [4.0, 4.5], [7.0, 7.0], [0.5, 0.0]])
     for got, want in zip(two_nearest_tree(X, W), two_nearest(X, W)):
         np.testing.assert_array_equal(got, want)
+    # Asked in another order, the ties (some handed to the dense search) land on their rows.
+    for got, want in zip(two_nearest_tree(X, W, order=np.array([3, 0, 4, 1, 2])),
+                         two_nearest(X, W)):
+        np.testing.assert_array_equal(got, want)
 
 
 def test_the_fast_path_and_the_readable_path_give_the_same_map(monkeypatch):

@@ -627,12 +627,9 @@ def two_nearest_tree(X, Y, *, order=None):
 
     k = min(3, len(Y))
     tree = cKDTree(Y)
-    if order is None:
-        distance, index = tree.query(X, k=k, workers=TREE_WORKERS)
-    else:
-        # Ask in the cache-friendly order, then put each answer back on its row.
-        distance, index = np.empty((len(X), k)), np.empty((len(X), k), dtype=np.intp)
-        distance[order], index[order] = tree.query(X[order], k=k, workers=TREE_WORKERS)
+    # Ask in the cache-friendly order (the rows' own order when there is none).
+    asked = X if order is None else X[order]
+    distance, index = tree.query(asked, k=k, workers=TREE_WORKERS)
     best, second = index[:, 0].copy(), index[:, 1].copy()
     # Two equally near centres: the lower index is the best.
     tie = (distance[:, 0] == distance[:, 1]) & (second < best)
@@ -642,8 +639,17 @@ def two_nearest_tree(X, Y, *, order=None):
         # The tie may reach past the third centre returned: ask the dense search.
         unsure = np.flatnonzero(distance[:, 1] == distance[:, 2])
         if len(unsure):
-            best[unsure], second[unsure], smallest[unsure] = two_nearest(X[unsure], Y)
-    return best, second, smallest
+            best[unsure], second[unsure], smallest[unsure] = two_nearest(asked[unsure], Y)
+    if order is None:
+        return best, second, smallest
+    # Put each answer back on its row (three 1-D arrays: cheaper than moving
+    # the (n_X, k) arrays of the query).
+    answers = []
+    for values in (best, second, smallest):
+        on_rows = np.empty_like(values)
+        on_rows[order] = values
+        answers.append(on_rows)
+    return tuple(answers)
 
 
 def two_nearest_fast(X, Y, *, order=None):
