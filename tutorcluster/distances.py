@@ -101,6 +101,48 @@ def squared_distances(X, Y, *, origin=None):
     return np.maximum(distances, 0.0, out=distances)
 
 
+#: :func:`gaussian_kernel_product` builds its kernel in tiles of rows of at most
+#: this many bytes: small enough to stay in a core's cache between the
+#: distances, the ``exp`` and the matrix product that read it.
+KERNEL_TILE_BYTES = 2**19
+
+
+def gaussian_kernel_product(A, scale, V):
+    """``K @ V`` for the Gaussian kernel ``K_ij = exp(-||a_i - a_j||^2 / scale)`` of the rows of ``A``.
+
+    The same numbers as ``np.exp(squared_distances(A, A) / -scale) @ V`` (to
+    rounding: the products are summed tile by tile), without the whole
+    ``(n, n)`` kernel: a SOM needs its neighbourhood kernel only through a
+    product with a few columns (Eq. 11: ``sum_j h_ji [S_j, n_j]``; Eq. 13:
+    ``sum_j delta_ji [n_j, n_j r_j]``). Built whole, a 1,500-neuron kernel is
+    18 MB streamed through memory half a dozen times; here each tile of
+    rows is built (the squared distances, every tile on the same origin,
+    the mean of ``A``), exponentiated and multiplied while it is still in
+    the cache: about 3 times faster at 1,500 neurons. (Sharing the tiles
+    between two threads, as the subtractive module's Eq. 1 does, gained
+    nothing here: the tiles are too quick for the threads' overhead.)
+
+    Parameters
+    ----------
+    A : ndarray of shape (n, n_features)
+    scale : float
+        The kernel's width: ``2 sigma^2`` for Eq. 12, ``gamma sigma`` for Eq. 14.
+    V : ndarray of shape (n, n_columns)
+
+    Returns
+    -------
+    ndarray of shape (n, n_columns)
+    """
+    reference = _reference(A, None)
+    out = np.empty((len(A), V.shape[1]))
+    for rows in row_blocks(len(A), 8 * len(A), KERNEL_TILE_BYTES):
+        kernel = squared_distances(A[rows], A, origin=reference)
+        kernel /= -scale
+        np.exp(kernel, out=kernel)
+        out[rows] = kernel @ V
+    return out
+
+
 def squared_distances_exact(X, Y):
     """Squared distances computed term by term: ``sum((x - y)**2)``.
 
