@@ -24,7 +24,8 @@ A student reading an algorithm module sees ``nearest(X, centres)`` where
 the paper says "the nearest centre"; the numerical care lives here.
 
 The module has three parts: point-to-centre distances (``squared_distances``,
-``nearest``, ``two_nearest``, ``NearestCentreMixin``); first neighbours, the
+``nearest``, ``two_nearest``, ``NearestCentreMixin``, and the SOMs' Gaussian
+kernel sums ``gaussian_kernel_product``); first neighbours, the
 nearest *other* point of every point, for FN-means (``near_first_neighbours``,
 ``tie_tolerance``, ``max_pairwise_distance``); and a KD-tree search of the two
 nearest centres for maps with many neurons in two or three dimensions
