@@ -142,7 +142,10 @@ Per epoch, on the paper's CLUSTER data at each N, on the map of the SOM Toolbox 
 (about 5 sqrt(N) neurons); one thread for everything (BLAS and our KD-tree), medians of
 {ROUNDS} interleaved rounds of {EPOCHS} epochs each. Our BMU search is a KD-tree in 2-D,
 queried in a cache-friendly order of the samples (the same units as the blocked, centred
-matrix-product search, which a test checks); MiniSom's epoch is N single-sample updates.
+matrix-product search, which a test checks). The neighbourhood sums of Eqs. 11 and 13 are
+built a tile of rows at a time, in the cache, and AMSOM's Phase III sums over the edges only
+(the same maps as the dense (M, M) kernels, which a test checks). MiniSom's epoch is N
+single-sample updates.
 
 {table}
 

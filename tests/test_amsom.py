@@ -662,6 +662,10 @@ def test_the_tree_search_breaks_ties_like_the_dense_one():
     X = np.array([[0.5, 0.5], [2.5, 3.0], [4.0, 4.5], [7.0, 7.0], [0.5, 0.0]])
     for got, want in zip(two_nearest_tree(X, W), two_nearest(X, W)):
         np.testing.assert_array_equal(got, want)
+    # Asked in another order, the ties (some handed to the dense search) land on their rows.
+    for got, want in zip(two_nearest_tree(X, W, order=np.array([3, 0, 4, 1, 2])),
+                         two_nearest(X, W)):
+        np.testing.assert_array_equal(got, want)
 
 
 def test_the_fast_path_and_the_readable_path_give_the_same_map(monkeypatch):
@@ -732,3 +736,100 @@ def test_view_has_a_class_legend_and_a_progress_marker(iris_model, iris):
     assert list(view.progress_marker.get_xdata()) == [iris_model.history_[frame].iteration] * 2
     labels = [text.get_text() for text in figure.legends[0].get_texts()]
     assert [f"class {k}" for k in range(3)] == labels[:3]
+
+
+# The fast kernel sums (the speed issue): the same numbers as the dense kernels, to rounding.
+
+def test_gaussian_kernel_product_is_the_dense_kernel_times_v(monkeypatch):
+    from tutorcluster import distances
+    rng = np.random.default_rng(0)
+    A = rng.standard_normal((50, 2)) * 3 + 1e3       # off the origin, too
+    V = rng.random((50, 3))
+    dense = np.exp(distances.squared_distances(A, A) / -4.5) @ V
+    # Tiles of 7 rows (the last one shorter) and one tile: the same numbers to rounding
+    # (each tile's products are summed on their own, so the last bits may differ).
+    monkeypatch.setattr(distances, "KERNEL_TILE_BYTES", 8 * 50 * 7)
+    np.testing.assert_allclose(distances.gaussian_kernel_product(A, 4.5, V), dense, rtol=1e-12)
+    monkeypatch.setattr(distances, "KERNEL_TILE_BYTES", 2**20)
+    np.testing.assert_allclose(distances.gaussian_kernel_product(A, 4.5, V), dense, rtol=1e-12)
+
+
+def random_map(n_units=40, n_samples=500, seed=0):
+    """Weights, positions, BMUs and an edge list with at most 4 edges per unit, one unit without any."""
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n_samples, 3))
+    W = rng.standard_normal((n_units, 3))
+    R = rng.random((n_units, 2)) * 6
+    pairs = {(min(i, j), max(i, j)) for i, j in rng.integers(0, n_units - 1, (2 * n_units, 2)) if i != j}
+    adjacency = adjacency_matrix(sorted(pairs), n_units)
+    adjacency &= np.cumsum(adjacency, axis=1) <= 2      # thin it out (the mask stays symmetric below)
+    adjacency &= adjacency.T
+    best = best_two_units(X, W)[0]
+    best[best == 3] = 4                                  # unit 3 wins nothing (n_3 = 0)
+    return X, W, R, best, adjacency
+
+
+def test_phase3_sums_over_the_edges_are_the_dense_masked_sums():
+    from tutorcluster.amsom import true_entries
+    X, W, R, best, adjacency = random_map()
+    assert not adjacency[-1].any()                       # the last unit has no edge
+    edges, _ = edge_list(adjacency)
+    mask = adjacency | np.eye(len(W), dtype=bool)
+    # Equal to rounding (bincount over the edges vs a matrix product over the mask).
+    dense, hits = batch_weights(X, best, W, R, 1.0, mask=mask)
+    sparse, hits_sparse = batch_weights(X, best, W, R, 1.0, edges=edges)
+    np.testing.assert_array_equal(hits, hits_sparse)
+    np.testing.assert_allclose(sparse, dense, rtol=1e-12, atol=1e-14)
+    dense = move_positions(R, W, hits, 1.0, 5.0, 0.5, mask=mask)
+    sparse = move_positions(R, W, hits, 1.0, 5.0, 0.5, edges=edges)
+    np.testing.assert_allclose(sparse, dense, rtol=1e-12, atol=1e-14)
+    # true_entries is np.nonzero.
+    for got, want in zip(true_entries(adjacency), np.nonzero(adjacency)):
+        np.testing.assert_array_equal(got, want)
+
+
+def test_a_swapped_in_position_kernel_is_used_by_every_form(monkeypatch):
+    # The notebook's exercise replaces position_kernel: the fast forms must step aside.
+    X, W, R, best, adjacency = random_map()
+    edges, _ = edge_list(adjacency)
+    hits = np.bincount(best, minlength=len(W))
+    monkeypatch.setattr(amsom, "position_kernel", lambda weights, sigma, gamma: np.eye(len(weights)))
+    # delta = identity: no neuron pulls another, so nothing moves, exactly.
+    assert np.array_equal(move_positions(R, W, hits, 1.0, 5.0, 0.5), R)
+    assert np.array_equal(move_positions(R, W, hits, 1.0, 5.0, 0.5, edges=edges), R)
+
+
+def fit_both_ways(monkeypatch, cls, X, **params):
+    """One fit with the fast kernel sums (tiles of 16 rows), one with the readable dense ones."""
+    from tutorcluster import distances
+    monkeypatch.setattr(distances, "KERNEL_TILE_BYTES", 8 * 200 * 16)
+    fast = cls(**params).fit(X)
+    monkeypatch.setattr(amsom, "FAST_KERNELS", False)
+    dense = cls(**params).fit(X)
+    monkeypatch.setattr(amsom, "FAST_KERNELS", True)
+    return fast, dense
+
+
+@pytest.mark.parametrize("cls, data, params", [
+    (AMSOM, "iris", dict(random_state=0)),
+    (AMSOM, "wine", dict(random_state=1)),
+    (AMSOM, "cluster", dict(random_state=0, **FAST)),
+    (AMSOM, "cluster", dict(random_state=1, lattice="hex", **FAST)),
+    (BatchSOM, "iris", dict(random_state=0))])
+def test_the_fast_kernel_sums_give_the_same_maps(monkeypatch, cls, data, params):
+    # "The same": every snapshot has the same neurons, edges, ages, BMUs and hits, and
+    # the fit the same epochs and stop reasons, exactly; weights, positions, QE and TE
+    # agree to 1e-10 (they differ in the last bits: the tiles and the edge sums add
+    # the same terms in another order). A map with two neurons whose weights agree
+    # to the last bit can see a sample's BMU swap between them (iris, hex lattice,
+    # age_mode="sample", seed 0 does, in Phase III): such a tie has no stable answer.
+    X = make_cluster_data()[0] if data == "cluster" else load(data, standardize=True)[0]
+    fast, dense = fit_both_ways(monkeypatch, cls, X, **params)
+    assert fast.n_epochs_ == dense.n_epochs_ and fast.stop_reason_ == dense.stop_reason_
+    assert len(fast.history_) == len(dense.history_)
+    for a, b in zip(fast.history_, dense.history_):
+        for name in ("ids", "edges", "ages", "labels", "hits"):
+            np.testing.assert_array_equal(getattr(a, name), getattr(b, name))
+        np.testing.assert_allclose(a.weights, b.weights, rtol=0, atol=1e-10)
+        np.testing.assert_allclose(a.positions, b.positions, rtol=0, atol=1e-10)
+        assert a.qe == pytest.approx(b.qe, abs=1e-10) and a.te == pytest.approx(b.te, abs=1e-10)

@@ -46,13 +46,22 @@ from functools import partial
 import numpy as np
 from sklearn.base import ClusterMixin
 
-from .distances import (NearestCentreMixin, nearest, nearest_fast, squared_distances,
-                        tree_query_order, two_nearest_fast)
+from .distances import (NearestCentreMixin, gaussian_kernel_product, nearest, nearest_fast,
+                        pair_squared_distances, squared_distances, tree_query_order,
+                        two_nearest_fast)
 from ._snapshots import Snapshot, SnapshotEstimator
 from ._validation import check_choice, check_int, check_real, check_rng, check_scale
 
 #: The largest number of lattice neighbours: the default Q of each lattice.
 LATTICE_DEGREE = {"rect": 4, "hex": 6}
+
+#: The maps' kernel sums, fast: Eqs. 11 and 13 tile by tile
+#: (:func:`tutorcluster.distances.gaussian_kernel_product`; BatchSOM and AMSOM's
+#: Phase II) and AMSOM's Phase III over the edge list (O(edges),
+#: :func:`neighbour_sums`). False uses the readable dense form: the
+#: (n_units, n_units) kernels of Eqs. 12 and 14, times the mask E + I in
+#: Phase III. The two agree to rounding and give the same maps (tests/test_amsom.py).
+FAST_KERNELS = True
 
 
 # --------------------------------------------------------------------------
@@ -169,11 +178,21 @@ def edge_list(adjacency, ages=None):
     edge_ages : ndarray of shape (n_edges,)
         ``ages[i, j]`` for each edge (zeros when ``ages`` is None).
     """
-    i, j = np.nonzero(adjacency)           # row by row, so (i, j) is already sorted
+    i, j = true_entries(adjacency)         # row by row, so (i, j) is already sorted
     edges = np.column_stack([i, j])[i < j]
     if ages is None:
         return edges, np.zeros(len(edges), dtype=np.int64)
     return edges, ages[edges[:, 0], edges[:, 1]]
+
+
+def true_entries(matrix):
+    """Row and column of every true entry of a 2-D boolean matrix, row by row.
+
+    The same as ``np.nonzero(matrix)``, from the flat indices
+    ``i * n_columns + j`` (``np.flatnonzero``, about 20 times faster on a
+    1,500 x 1,500 adjacency matrix).
+    """
+    return np.divmod(np.flatnonzero(matrix), matrix.shape[1])
 
 
 def adjacency_matrix(edges, n_units):
@@ -247,14 +266,22 @@ def position_kernel(weights, sigma, gamma):
     Only "exp" and "gamma x sigma(t)" in the denominator survive in the
     source; the squared norm is our choice, by analogy with Eq. 12 (see the
     notebook, "Reading the paper"). It is kept in this one function so that
-    another reading is a one-line change.
+    another reading is a one-line change: :func:`move_positions`'s fast
+    forms repeat ``gamma * sigma``, and step aside when this function is
+    replaced.
     """
     kernel = squared_distances(weights, weights)
     kernel /= -(gamma * sigma)       # in place: one (n_units, n_units) array
     return np.exp(kernel, out=kernel)
 
 
-def batch_weights(X, best, weights, positions, sigma, mask=None, lattice_distances=None):
+#: The package's reading of Eq. 14: :func:`move_positions` takes its fast forms
+#: only while ``position_kernel`` is this function.
+_PACKAGE_POSITION_KERNEL = position_kernel
+
+
+def batch_weights(X, best, weights, positions, sigma, mask=None, lattice_distances=None,
+                  edges=None):
     """The batch SOM update (Eqs. 10-11).
 
     ``w_i <- sum_j h_ji S_j / sum_j h_ji n_j`` where ``n_j`` counts the samples
@@ -274,7 +301,12 @@ def batch_weights(X, best, weights, positions, sigma, mask=None, lattice_distanc
     mask : ndarray of shape (n_units, n_units) of bool, default=None
         Phase III: only ``j`` in ``N(i) U {i}`` count.
     lattice_distances : ndarray of shape (n_units, n_units), default=None
-        Passed to :func:`neighbourhood`.
+        Passed to :func:`neighbourhood` by the dense form (the tiled one,
+        :data:`FAST_KERNELS`, computes each tile's distances itself).
+    edges : ndarray of shape (n_edges, 2), default=None
+        Phase III's neighbours as an edge list instead of ``mask``
+        (``mask = E + I``): the same sums over the edges only
+        (:func:`neighbour_sums`), O(n_edges) instead of O(n_units^2).
 
     Returns
     -------
@@ -287,18 +319,28 @@ def batch_weights(X, best, weights, positions, sigma, mask=None, lattice_distanc
     # S_j, feature by feature (bincount is much faster than np.add.at).
     sums = np.column_stack([np.bincount(best, weights=X[:, k], minlength=n_units)
                             for k in range(X.shape[1])])
-    h = neighbourhood(positions, sigma, lattice_distances)
-    if mask is not None:
-        h *= mask
-    numerator = h @ sums
-    denominator = h @ hits
+    if edges is not None:
+        # Eq. 12 on each edge (i, j) only; h_ii = 1 gives the unit's own S_i and n_i.
+        h = np.exp(edge_squared_distances(positions, edges) / (-2.0 * sigma ** 2))
+        numerator = sums + neighbour_sums(edges, h, sums)
+        denominator = hits + neighbour_sums(edges, h, hits[:, None])[:, 0]
+    elif FAST_KERNELS and mask is None:
+        # The same sums as below, Eq. 12 built a tile of rows at a time.
+        both = gaussian_kernel_product(positions, 2.0 * sigma ** 2, np.column_stack([sums, hits]))
+        numerator, denominator = both[:, :-1], both[:, -1]
+    else:
+        h = neighbourhood(positions, sigma, lattice_distances)
+        if mask is not None:
+            h *= mask
+        numerator = h @ sums
+        denominator = h @ hits
     new_weights = weights.copy()
     alive = denominator > 0
     new_weights[alive] = numerator[alive] / denominator[alive, None]
     return new_weights, hits
 
 
-def move_positions(positions, weights, hits, sigma, gamma, alpha, mask=None):
+def move_positions(positions, weights, hits, sigma, gamma, alpha, mask=None, edges=None):
     """AMSOM's position update (Eq. 13), synchronous.
 
     ``r_i <- r_i + alpha sum_j n_j delta_ji (r_j - r_i) / sum_j n_j delta_ji``:
@@ -308,20 +350,78 @@ def move_positions(positions, weights, hits, sigma, gamma, alpha, mask=None):
     samples they win. Every new position is computed from the old ones. A
     neuron whose denominator is 0 stays where it is.
 
+    ``mask`` (Phase III: only ``j`` in ``N(i) U {i}``) or, the same sums
+    over an edge list, ``edges``: as for :func:`batch_weights`. The fast
+    forms (:data:`FAST_KERNELS`) know only the package's reading of Eq. 14:
+    another reading swapped in for :func:`position_kernel` (the notebook's
+    exercise does) takes the dense form, which calls it.
+
     Returns
     -------
     ndarray of shape (n_units, 2)
     """
-    pull = position_kernel(weights, sigma, gamma)
-    if mask is not None:
-        pull *= mask
-    pull *= hits[None, :]                         # n_j delta_ji, row i
-    total = pull.sum(axis=1)
-    step = pull @ positions - total[:, None] * positions
+    ours = position_kernel is _PACKAGE_POSITION_KERNEL
+    if edges is not None and not ours:
+        mask = adjacency_matrix(edges, len(positions)) | np.eye(len(positions), dtype=bool)
+        edges = None
+    # [n_j, n_j r_j]: sum_j delta_ji times these is [total_i, sum_j n_j delta_ji r_j].
+    pulled_by = np.column_stack([hits, hits[:, None] * positions])
+    if edges is not None:
+        # Eq. 14 on each edge (i, j) only. The term j = i (delta_ii = 1) adds
+        # n_i to the denominator and n_i (r_i - r_i) = 0 to the step.
+        delta = np.exp(edge_squared_distances(weights, edges) / -(gamma * sigma))
+        pulled = neighbour_sums(edges, delta, pulled_by)
+        total = hits + pulled[:, 0]
+        step = pulled[:, 1:] - pulled[:, [0]] * positions
+    elif FAST_KERNELS and ours and mask is None:
+        # The same sums as below, Eq. 14 built a tile of rows at a time.
+        pulled = gaussian_kernel_product(weights, gamma * sigma, pulled_by)
+        total = pulled[:, 0]
+        step = pulled[:, 1:] - total[:, None] * positions
+    else:
+        pull = position_kernel(weights, sigma, gamma)
+        if mask is not None:
+            pull *= mask
+        pull *= hits[None, :]                         # n_j delta_ji, row i
+        total = pull.sum(axis=1)
+        step = pull @ positions - total[:, None] * positions
     new_positions = positions.copy()
     moving = total > 0
     new_positions[moving] += alpha * step[moving] / total[moving, None]
     return new_positions
+
+
+def edge_squared_distances(points, edges):
+    """``||a_i - a_j||^2`` for every edge ``(i, j)``, term by term (Phase III's Eqs. 12 and 14)."""
+    return pair_squared_distances(points, edges[:, 0], edges[:, 1])
+
+
+def neighbour_sums(edges, strength, values):
+    """For every unit i, the sum over its edges (i, j) of ``strength_ij values_j``.
+
+    This is ``K @ values`` for the symmetric matrix K with ``K_ij = K_ji =
+    strength`` on each edge and 0 elsewhere (the diagonal too), summed over
+    the edge list, both ends of each edge, instead of over a dense
+    ``(n_units, n_units)`` matrix that is mostly zeros: Phase III's
+    neighbourhood is at most Q edges per unit.
+
+    Parameters
+    ----------
+    edges : ndarray of shape (n_edges, 2)
+        Each edge ``(i, j)`` once.
+    strength : ndarray of shape (n_edges,)
+    values : ndarray of shape (n_units, n_columns)
+
+    Returns
+    -------
+    ndarray of shape (n_units, n_columns)
+    """
+    i, j = edges[:, 0], edges[:, 1]
+    n_units = len(values)
+    # Column by column: i gets strength * values_j, and j gets strength * values_i.
+    return np.column_stack([np.bincount(i, weights=strength * column[j], minlength=n_units)
+                            + np.bincount(j, weights=strength * column[i], minlength=n_units)
+                            for column in np.asarray(values, dtype=float).T])
 
 
 def age_edges(adjacency, ages, best, second, mode="epoch"):
@@ -366,7 +466,7 @@ def age_edges(adjacency, ages, best, second, mode="epoch"):
         return (np.searchsorted(keys, (unit + 1) * n_samples)
                 - np.searchsorted(keys, unit * n_samples + step, side="right"))
 
-    p, q = np.nonzero(np.triu(adjacency, 1) | (last >= 0))
+    p, q = true_entries(np.triu(adjacency, 1) | (last >= 0))
     k_star = last[p, q]
     wins = wins_after(p, k_star) + wins_after(q, k_star)
     new_ages = np.where(k_star >= 0, wins, ages[p, q] + wins)
@@ -432,7 +532,7 @@ def prune_edges(adjacency, ages, positions, max_neighbors):
     degree = adjacency.sum(axis=1)
     crowded = np.flatnonzero(degree > max_neighbors)
     # Every edge (p, j) of a neuron p with more than Q edges, one row each.
-    rows, j = np.nonzero(adjacency[crowded])
+    rows, j = true_entries(adjacency[crowded])
     p = crowded[rows]
     length = np.linalg.norm(positions[j] - positions[p], axis=1)
     # Sort by neuron, then each neuron's edges youngest first, shorter first, lower j first;
@@ -440,12 +540,11 @@ def prune_edges(adjacency, ages, positions, max_neighbors):
     p, j = p[order], j[order]
     # the rank of an edge among its neuron's edges is its place after that neuron's first one.
     rank = np.arange(len(p)) - np.searchsorted(p, p)
-    drop = np.zeros_like(adjacency)
-    drop[p[rank >= max_neighbors], j[rank >= max_neighbors]] = True
-    drop |= drop.T
-    adjacency[drop] = False
-    ages[drop] = 0
-    return int(drop.sum() // 2)
+    p, j = p[rank >= max_neighbors], j[rank >= max_neighbors]
+    adjacency[p, j] = adjacency[j, p] = False
+    ages[p, j] = ages[j, p] = 0
+    # An edge dropped by both of its ends is counted once.
+    return len(np.unique(np.minimum(p, j) * len(adjacency) + np.maximum(p, j)))
 
 
 # --------------------------------------------------------------------------
@@ -682,10 +781,11 @@ class BatchSOM(ClusterMixin, NearestCentreMixin, SnapshotEstimator):
         ages = np.zeros(len(edges), dtype=np.int64)
         ids = np.arange(n_units)
         adjacency = adjacency_matrix(edges, n_units)
-        # Computed once per fit: the search order of X, and the lattice
-        # distances ||r_j - r_i||^2 of Eq. 12 (the lattice never moves).
+        # Computed once per fit: the search order of X, and for the dense
+        # form of Eq. 12 the lattice distances ||r_j - r_i||^2 (the lattice
+        # never moves; the tiled form recomputes them tile by tile, in the cache).
         order = tree_query_order(X)
-        lattice_distances = squared_distances(positions, positions)
+        lattice_distances = None if FAST_KERNELS else squared_distances(positions, positions)
         best, _, hits, qe, te = self._measure(X, weights, adjacency, order)
 
         def snapshot(epoch, phase, sigma, caption):
@@ -738,7 +838,7 @@ class _Map:
         removed = self.ids[~mask]
         self.weights = self.weights[mask]
         self.positions = self.positions[mask]
-        self.adjacency = self.adjacency[np.ix_(mask, mask)]
+        self.adjacency = self.adjacency[mask][:, mask]   # np.ix_ is 5 times slower here
         self.ages = self.ages[np.ix_(mask, mask)]
         self.ids = self.ids[mask]
         return removed
@@ -1028,16 +1128,22 @@ class AMSOM(BatchSOM):
 
         # Phase III (Sec. 3.3): structure frozen; Eqs. 11 and 13 over the
         # immediate neighbours only, sigma = sigma_final, alpha = alpha_phase3.
+        # The edges (and their ages) no longer change: `edges` is the edge
+        # list of the last measure, which every Phase III snapshot shares.
         phase3_reason = "skipped" if self.phase3_max_epochs == 0 else "phase3_max_epochs"
-        mask = state.adjacency | np.eye(len(state), dtype=bool)
+        if FAST_KERNELS:
+            neighbours = dict(edges=edges)
+        else:
+            neighbours = dict(mask=state.adjacency | np.eye(len(state), dtype=bool))
         for epoch in range(epoch + 1, epoch + self.phase3_max_epochs + 1):
             sigma, alpha = float(self.sigma_final), float(self.alpha_phase3)
-            new_weights, n_j = batch_weights(X, best, state.weights, state.positions, sigma, mask)
+            new_weights, n_j = batch_weights(X, best, state.weights, state.positions, sigma,
+                                             **neighbours)
             state.positions = move_positions(state.positions, new_weights, n_j, sigma,
-                                             self.gamma, alpha, mask)
+                                             self.gamma, alpha, **neighbours)
             state.weights = new_weights
             previous_qe = qe
-            edges, edge_ages, best, second, hits, qe, te = measure()
+            best, second, hits, qe, te = self._measure(X, state.weights, state.adjacency, order)
             yield snapshot(epoch, 3, sigma, alpha, _NO_IDS, _NO_IDS, None,
                            f"Epoch {epoch} (Phase III): smoothing over the immediate neighbours "
                            f"(Eqs. 11, 13; sigma = {sigma:g}, alpha = {alpha:g}); QE {qe:.4g}.")
