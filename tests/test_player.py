@@ -388,3 +388,60 @@ def test_a_saved_caption_does_not_overlap_the_views_legend(blobs):
     assert legends
     caption = stage.caption_text.get_window_extent()
     assert not any(legend.get_window_extent().overlaps(caption) for legend in legends)
+
+
+# Grouped points (the views' fast scatter) --------------------------------------
+
+def _points_picture(xy, colours, sizes, grouped, **style):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from tutorcluster.views.base import points_scatter
+
+    figure = Figure(figsize=(2, 2), dpi=100)
+    FigureCanvasAgg(figure)
+    ax = figure.add_axes((0, 0, 1, 1), xlim=(0, 200), ylim=(0, 200))
+    ax.set_axis_off()
+    if grouped:
+        points = points_scatter(ax, xy, s=sizes, c=colours, **style)
+    else:
+        points = ax.scatter(xy[:, 0], xy[:, 1], s=sizes, c=colours, **style)
+    figure.canvas.draw()
+    return points, 255 - np.asarray(figure.canvas.buffer_rgba())[..., :3].astype(float).mean(axis=2)
+
+
+def test_grouped_points_draw_every_point_once_in_its_own_colour_and_size():
+    """The groups partition the points exactly, each group of one colour and one size."""
+    from tutorcluster.views.base import PALETTE
+
+    rng = np.random.default_rng(0)
+    xy = rng.uniform(10, 190, (500, 2))
+    colours = PALETTE[rng.integers(0, 6, len(xy))]
+    sizes = rng.choice([10.0, 40.0], len(xy))
+    points, _ = _points_picture(xy, colours, sizes, grouped=True, edgecolors="black",
+                                linewidths=0.5)
+    groups = points.groups()
+    assert groups is not None and len(groups) == 12
+    np.testing.assert_array_equal(np.sort(np.concatenate(groups)), np.arange(len(xy)))
+    for members in groups:
+        assert len(np.unique(colours[members], axis=0)) == 1
+        assert len(np.unique(sizes[members])) == 1
+    # A colour map over many points in many colours: drawn as a plain scatter.
+    points.set_facecolor(rng.uniform(0, 1, (len(xy), 4)))
+    assert points.groups() is None
+
+
+@pytest.mark.parametrize("style", [dict(linewidths=0), dict(edgecolors="black", linewidths=0.5)])
+@pytest.mark.parametrize("shift", [0.0, 0.25, 0.5, 0.75])
+def test_a_grouped_point_looks_like_the_scatter_point(style, shift):
+    """Equal up to where the marker is stamped: the same ink (within 1 %), centred within
+    one pixel of the plain scatter's marker (Agg places stamped markers on its own grid)."""
+    xy = np.array([[100.0 + shift, 100.0 - shift]])
+    colour = np.array([[0.12, 0.47, 0.71, 1.0]])
+    _, plain = _points_picture(xy, colour, [30.0], grouped=False, **style)
+    _, grouped = _points_picture(xy, colour, [30.0], grouped=True, **style)
+    assert abs(grouped.sum() - plain.sum()) <= 0.01 * plain.sum()
+    for axis in np.indices(plain.shape):  # rows, then columns
+        centre_plain = (axis * plain).sum() / plain.sum()
+        centre_grouped = (axis * grouped).sum() / grouped.sum()
+        assert abs(centre_plain - centre_grouped) <= 1.0 + 1e-9  # a half-pixel tie rounds apart

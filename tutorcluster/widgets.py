@@ -305,8 +305,11 @@ class Stage:
         # over one with moving artists (a twinx axes, an inset) is redrawn
         # whole, its ticks too, since all of it is painted above them.
         # (Elsewhere an unchanged axis is left in the background: its ticks
-        # and labels lie outside the axes, where the moving artists are clipped.)
+        # and labels lie outside the axes, where the moving artists are clipped.
+        # So is any other unchanged artist that lies wholly outside the boxes
+        # the moving artists are clipped to: a legend or a note under the axes.)
         animated, moving_axes = [], []
+        renderer = canvas.get_renderer()
         for container in self._containers():
             children = [c for k, c in pairs if k is container]
             moving = [c for c in children if id(c) in changed]
@@ -317,8 +320,10 @@ class Stage:
             if isinstance(container, Axes):
                 moving_axes.append(container)
             lowest = -np.inf if covers else min(c.get_zorder() for c in moving)
+            reach = None if covers else _reach(moving)
             animated += sorted((c for c in children if c.get_zorder() >= lowest and (
-                covers or id(c) in changed or not isinstance(c, Axis))), key=lambda c: c.get_zorder())
+                covers or id(c) in changed or (not isinstance(c, Axis) and _meets(c, reach, renderer)))),
+                key=lambda c: c.get_zorder())
         for artist in animated:
             artist.set_animated(True)
         canvas.draw()
@@ -366,6 +371,32 @@ class Stage:
         """``frame`` drawn and encoded as the kernel-free player stores it (256 colours)."""
         self.draw(frame)
         return self.render_png(palette=True)
+
+
+def _reach(artists):
+    """The boxes (display pixels) the ``artists`` can paint in, or None (anywhere).
+
+    A clipped artist paints only inside its clip box (an Axes' bbox); an
+    unclipped one, or one clipped to a path, may paint anywhere.
+    """
+    boxes = []
+    for artist in artists:
+        box = artist.get_clip_box()
+        if not artist.get_clip_on() or box is None or artist.get_clip_path() is not None:
+            return None
+        boxes.append(box.padded(2))  # Agg's clip rectangle is rounded to whole pixels
+    return boxes
+
+
+def _meets(artist, reach, renderer):
+    """Whether ``artist`` may share a pixel with the boxes ``reach`` (None: anywhere)."""
+    if reach is None:
+        return True
+    try:
+        extent = artist.get_window_extent(renderer).padded(2)  # antialiased edges
+    except (TypeError, AttributeError, RuntimeError):
+        return True
+    return any(extent.overlaps(box) for box in reach)
 
 
 def _uses_ipympl():

@@ -23,7 +23,7 @@ from matplotlib import colormaps
 from matplotlib.collections import LineCollection
 from matplotlib.lines import Line2D
 
-from .base import PALETTE, UNLABELLED, View
+from .base import PALETTE, UNLABELLED, View, title_with_live_line
 
 DEAD = UNLABELLED
 RING = "tab:green"
@@ -99,7 +99,7 @@ class SOMView(View):
         ax.set_aspect("equal")
         ax.set_xlabel("$r_{i,2}$ (lattice row)" if self.swap else "$r_{i,1}$ (lattice column)")
         ax.set_ylabel("$r_{i,1}$ (lattice column)" if self.swap else "$r_{i,2}$ (lattice row)")
-        self.map_title = ax.set_title("", fontsize=9)
+        self.map_title = title_with_live_line(ax, "Output plane: positions $r_i$", fontsize=9)
         self.map_edges = ax.add_collection(LineCollection([], colors="0.55", linewidths=0.9,
                                                           zorder=1))
         self.map_nodes = ax.scatter([], [], edgecolors="black", linewidths=0.4, zorder=2)
@@ -136,7 +136,9 @@ class SOMView(View):
         ax.tick_params(labelsize=7)
         twin.tick_params(labelsize=7)
         ax.set_xlim(epochs.min(), max(epochs.max(), epochs.min() + 1))
-        self.progress_marker = ax.axvline(epochs[0], color="black", lw=1.2)
+        # On the twin axes, drawn on top: the QE axis and its curve then stay
+        # in the player's cached background.
+        self.progress_marker = twin.axvline(epochs[0], color="black", lw=1.2)
 
     def _setup_data(self):
         ax = self.ax_data
@@ -149,7 +151,7 @@ class SOMView(View):
         ax.set_ylim(low[1] - pad[1], high[1] + pad[1])
         ax.set_xlabel(self.project.axis_labels[0])
         ax.set_ylabel(self.project.axis_labels[1])
-        self.data_title = ax.set_title("", fontsize=9)
+        self.data_title = title_with_live_line(ax, "Data space: weights $w_i$", fontsize=9)
         if self.classes is not None:
             colors = PALETTE[self.classes % len(PALETTE)].copy()
             colors[:, 3] = 0.35
@@ -219,11 +221,11 @@ class SOMView(View):
             self.project(gone_weights) if gone_weights is not None else np.zeros((0, 2)))
         self.progress_marker.set_xdata([snapshot.iteration, snapshot.iteration])
         phase = {1: "Phase I", 2: "Phase II", 3: "Phase III"}[snapshot.phase]
-        self.map_title.set_text(f"Output plane: positions $r_i$\nepoch {snapshot.iteration} "
-                                f"({phase}), {snapshot.n_neurons} neurons, {len(e)} edges")
-        self.data_title.set_text(f"Data space: weights $w_i$\nQE {snapshot.qe:.3f}, "
-                                 f"TE {snapshot.te:.3f}, $\\sigma$ = {snapshot.sigma:.2f}, "
-                                 f"$\\alpha$ = {snapshot.alpha:.3g}")
+        # The titles' second lines; plain text (no mathtext) is quicker to draw.
+        self.map_title.set_text(f"epoch {snapshot.iteration} ({phase}), "
+                                f"{snapshot.n_neurons} neurons, {len(e)} edges")
+        self.data_title.set_text(f"QE {snapshot.qe:.3f}, TE {snapshot.te:.3f}, "
+                                 f"\u03c3 = {snapshot.sigma:.2f}, \u03b1 = {snapshot.alpha:.3g}")
 
 
 def plot_map(model, X, y=None, *, frame=-1, figure=None, title=None):

@@ -18,13 +18,11 @@ share p_j, and the deletions.
 """
 
 import numpy as np
-from matplotlib.artist import Artist
 from matplotlib.collections import LineCollection
-from matplotlib.layout_engine import PlaceHolderLayoutEngine
 from matplotlib.ticker import MaxNLocator
 
 from ..arkmeans import centroid_paths
-from .base import PointsView, View, label_colors
+from .base import PointsView, View, label_colors, points_scatter
 
 
 def nice_factor(value):
@@ -64,37 +62,6 @@ class _DeletionsMixin:
         self.gone_before.set_offsets(self.project(before).reshape(-1, 2))
 
 
-class _StaticBackground(Artist):
-    """Paints a saved picture of the parts of a view that never change.
-
-    Axes, ticks, labels, the legend and the K / S curves are the same in
-    every frame, but drawing their text costs most of a frame. Once the
-    figure's layout is frozen, :class:`RepulsionView` renders them once and
-    this artist pastes that picture back (Agg's ``restore_region``) before the
-    moving artists are drawn over it. On any other renderer (a PDF, another
-    size) it shows the static artists again, so nothing is ever missing.
-    """
-
-    def __init__(self, static_artists):
-        super().__init__()
-        self.static_artists = static_artists
-        self.region = None
-        self.size = None
-        self.set_zorder(-10)
-
-    def capture(self, canvas, bbox):
-        self.region = canvas.copy_from_bbox(bbox)
-        self.size = canvas.get_width_height()
-
-    def draw(self, renderer):
-        usable = (self.region is not None and hasattr(renderer, "restore_region")
-                  and (int(renderer.width), int(renderer.height)) == tuple(self.size))
-        for artist in self.static_artists:
-            artist.set_visible(not usable)
-        if usable:
-            renderer.restore_region(self.region)
-
-
 class RepulsionView(_DeletionsMixin, View):
     """Points, centroids, scaled push arrows, pushed positions, paths, K and SSE.
 
@@ -103,17 +70,14 @@ class RepulsionView(_DeletionsMixin, View):
     typical push is about a tenth of the picture wide); the notebook prints it.
     """
 
-    # This view pastes back its own cached background (see _cache_background).
-    blit = False
-
     figsize = (8.0, 3.9)
 
     def setup(self):
         self.ax, self.ax_k = self.figure.subplots(1, 2, width_ratios=[3, 2])
         self._limits()
         xy = self.project(self.X)
-        self.points = self.ax.scatter(xy[:, 0], xy[:, 1], s=12, linewidths=0,
-                                      c=label_colors(None, len(xy)))
+        self.points = points_scatter(self.ax, xy, s=12, linewidths=0,
+                                     c=label_colors(None, len(xy)))
         self.n_max = max(len(s.previous_centers) for s in self.history)
 
         # Paths travelled so far: one polyline per initial centroid.
@@ -139,48 +103,20 @@ class RepulsionView(_DeletionsMixin, View):
                                       linewidths=1.0, zorder=7, label=pushed_label)
         self.centers = self.ax.scatter([], [], s=150, marker="X", c="black", edgecolors="white",
                                        linewidths=1.4, zorder=6, label="centroid $\\mu$")
-        self.ax.text(0.02, 0.02, f"arrows $D$ drawn \u00d7{f:g}\ncolours: nearest pushed "
+        # The note and the legend sit under the panel, not over the points:
+        # there they never change, so the player keeps them in its cached
+        # background instead of drawing their text again every frame.
+        self.ax.text(0.0, -0.16, f"arrows $D$ drawn \u00d7{f:g}\ncolours: nearest pushed "
                      f"position\nof the previous frame (Eq. 9)",
-                     transform=self.ax.transAxes, fontsize=7, va="bottom",
-                     bbox=dict(boxstyle="round", fc="white", ec="0.7", alpha=0.85))
+                     transform=self.ax.transAxes, fontsize=7, va="top",
+                     bbox=dict(boxstyle="round", fc="white", ec="0.7"))
+        # Clipped to the panel (which it lies inside), so the player knows it
+        # never paints over the note and the legend.
         self.k_text = self.ax.text(0.98, 0.98, "", transform=self.ax.transAxes, fontsize=10,
-                                   ha="right", va="top",
+                                   ha="right", va="top", clip_on=True,
                                    bbox=dict(boxstyle="round", fc="white", ec="0.7", alpha=0.85))
-        self.ax.legend(loc="lower right", fontsize=7, framealpha=0.85)
+        self.ax.legend(loc="upper right", bbox_to_anchor=(1.0, -0.16), fontsize=7, frameon=False)
         self._setup_curves()
-        self._background = None
-
-    def _static_artists(self):
-        moving = {self.points, self.trails, self.gone_before, self.gone_now, self.arrows,
-                  self.pushed, self.centers, self.now, self.k_dot, self.s_dot}
-        static = []
-        for ax in (self.ax, self.ax_k, self.ax_s):
-            static += [ax.patch, ax.xaxis, ax.yaxis, *ax.spines.values(), ax.title,
-                       ax._left_title, ax._right_title]
-            # The curves of the right panel; the legend and the text boxes stay
-            # live, because they are drawn over the points.
-            static += [a for a in ax.lines + ax.collections if a not in moving]
-        return [a for a in static if a.get_visible()]
-
-    def _cache_background(self):
-        """Render the unchanging parts once, after the player froze the layout."""
-        if not isinstance(self.figure.get_layout_engine(), PlaceHolderLayoutEngine):
-            return
-        canvas = self.figure.canvas
-        if not hasattr(canvas, "copy_from_bbox"):
-            return
-        moving = [self.points, self.trails, self.gone_before, self.gone_now, self.arrows,
-                  self.pushed, self.centers, self.now, self.k_dot, self.s_dot,
-                  *self.ax.texts, self.ax.get_legend()]
-        background = _StaticBackground(self._static_artists())
-        for artist in moving:
-            artist.set_visible(False)
-        canvas.draw()
-        background.capture(canvas, self.figure.bbox)
-        for artist in moving:
-            artist.set_visible(True)
-        self.figure.add_artist(background)
-        self._background = background
 
     def _limits(self):
         """Fix the limits to the data, with room for centroids that stay near it.
@@ -239,14 +175,15 @@ class RepulsionView(_DeletionsMixin, View):
         self.ax_s.set_ylabel("SSE $S_t$ at assignment", color="C3")
         if S.max() > 0 and S.min() > 0 and S.max() / S.min() > 20:
             self.ax_s.set_yscale("log")
-        self.now = ax.axvline(iterations[0], color="0.4", ls=":", lw=1)
-        self.k_dot, = ax.plot([], [], "o", color="C0", ms=7)
+        # The moving marks live on the twin axes, drawn on top (the K dot in
+        # K's units): the K axis, its curve and the title stay in the
+        # player's cached background.
+        self.now = self.ax_s.axvline(iterations[0], color="0.4", ls=":", lw=1)
+        self.k_dot, = self.ax_s.plot([], [], "o", color="C0", ms=7, transform=ax.transData)
         self.s_dot, = self.ax_s.plot([], [], "o", color="C3", ms=7)
         ax.set_title("K and $S_t$ per iteration", fontsize=10)
 
     def draw(self, snapshot, frame):
-        if self._background is None:
-            self._cache_background()
         self.points.set_facecolor(label_colors(snapshot.labels, len(self.X)))
         mu = self.project(snapshot.centers)
         push = self.project(snapshot.centers + snapshot.repulsion) - mu

@@ -11,7 +11,11 @@ name the subclass in the snapshot class: ``view = "tutorcluster.views.mine.MyVie
 """
 
 import numpy as np
+from matplotlib.collections import PathCollection
 from matplotlib.colors import to_rgba
+from matplotlib.markers import MarkerStyle
+from matplotlib.path import Path
+from matplotlib.transforms import Affine2D, IdentityTransform
 from sklearn.decomposition import PCA
 
 # Cluster j gets PALETTE[j]. The first twenty are matplotlib's tab20,
@@ -49,6 +53,112 @@ def label_colors(labels, n_points):
     colors = PALETTE[np.mod(labels, len(PALETTE))]
     colors[labels < 0] = UNLABELLED
     return colors
+
+
+class GroupedPoints(PathCollection):
+    """A scatter drawn one colour (and size) at a time: the same points, faster.
+
+    matplotlib draws a scatter whose points differ in colour marker by
+    marker (about 5 microseconds each in Agg: 10 ms for 2,000 points, most
+    of a frame). One colour with one size is drawn much faster: the marker
+    is rendered once and stamped at every position (``draw_markers``). This
+    collection groups its points by colour and size and stamps each group,
+    so a frame of 2,000 points in a few cluster colours costs about 1 ms.
+
+    It is an ordinary ``PathCollection`` (``set_facecolor``, ``set_sizes``,
+    ``set_offsets`` work as for ``ax.scatter``); only the drawing differs,
+    in two ways a reader cannot see: groups are drawn one after the other
+    (where two points of different groups overlap, the later group is on
+    top, not the later point), and stamped markers sit on whole pixels.
+    With fewer than ``points_per_group`` points per group on average (a
+    colour map, hundreds of clusters) it draws as a plain scatter. See ``tests/test_player.py`` for the test that the
+    picture matches the plain scatter's.
+    """
+
+    #: Stamping a group costs about as much as drawing 10 points one by one:
+    #: with fewer points per group on average, the plain scatter is drawn.
+    points_per_group = 10
+
+    def groups(self):
+        """Indices of the points of each (colour, size) group, or None (draw plainly)."""
+        n = len(self.get_offsets())
+        faces, sizes = self.get_facecolor(), self.get_sizes()
+        widths = self.get_linewidths()
+        stroked = len(widths) > 0 and np.any(widths > 0)
+        if (n == 0 or len(self.get_paths()) != 1 or len(faces) not in (1, n)
+                or len(sizes) not in (1, n) or len(widths) > 1
+                or (stroked and len(self.get_edgecolor()) != 1)
+                or self.get_hatch() is not None or self.get_path_effects()):
+            return None
+        # One integer per point: its colour as Agg draws it (8 bits per channel)
+        # and its size.
+        rgba = np.rint(np.broadcast_to(faces, (n, 4)) * 255).astype(np.int64)
+        key = rgba @ np.array([1 << 24, 1 << 16, 1 << 8, 1], dtype=np.int64)
+        if len(sizes) > 1:
+            key = key + (np.unique(sizes, return_inverse=True)[1].ravel().astype(np.int64) << 32)
+        order = np.argsort(key, kind="stable")
+        starts = np.flatnonzero(np.diff(key[order])) + 1
+        if len(starts) + 1 > n / self.points_per_group:
+            return None
+        return np.split(order, starts)
+
+    def draw(self, renderer):
+        groups = self.groups() if self.get_visible() else None
+        if groups is None:
+            super().draw(renderer)
+            return
+        # What PathCollection.draw does first: marker sizes at the figure's dpi.
+        self.set_sizes(self._sizes, self.get_figure(root=True).dpi)
+        self.update_scalarmappable()
+        transform, offset_trf, offsets, paths = self._prepare_points()
+        faces, scales = self.get_facecolor(), self.get_transforms()
+        widths = self.get_linewidths()
+        gc = renderer.new_gc()
+        self._set_gc_clip(gc)
+        gc.set_snap(self.get_snap())
+        gc.set_linewidth(widths[0] if len(widths) else 0.0)
+        if len(widths) and widths[0] > 0:
+            gc.set_foreground(tuple(self.get_edgecolor()[0]), isRGBA=True)
+        gc.set_antialiased(self._antialiaseds[0])
+        for members in groups:
+            first = members[0]
+            marker = (Affine2D(scales[first % len(scales)]) + transform).frozen()
+            renderer.draw_markers(gc, paths[0], marker, Path(offsets[members]), offset_trf,
+                                  tuple(faces[first % len(faces)]))
+        gc.restore()
+        self.stale = False
+
+
+def points_scatter(ax, xy, *, s, c, marker="o", **kwargs):
+    """Like ``ax.scatter(xy[:, 0], xy[:, 1], s=s, c=c, marker=marker, ...)``, drawn as
+    :class:`GroupedPoints`.
+
+    ``c`` is RGBA colours, or one value per point mapped through the
+    ``cmap`` and ``norm`` keywords.
+    """
+    style = MarkerStyle(marker)
+    values = np.asarray(c) if np.ndim(c) == 1 and len(c) and np.isreal(c[0]) else None
+    points = GroupedPoints([style.get_path().transformed(style.get_transform())],
+                           sizes=np.atleast_1d(s), offsets=np.asarray(xy).reshape(-1, 2),
+                           offset_transform=ax.transData,
+                           facecolors=None if values is not None else c, **kwargs)
+    if values is not None:
+        points.set_array(values)
+    points.set_transform(IdentityTransform())  # marker sizes are in points, as for scatter
+    ax.add_collection(points, autolim=False)
+    return points
+
+
+def title_with_live_line(ax, static, **kwargs):
+    """Title ``ax`` with a fixed first line and return a text artist for its second line.
+
+    Only the second line changes from frame to frame, so the first (with
+    its mathtext, slow to draw) stays in the player's cached background. The
+    returned text sits where a two-line title's second line would.
+    """
+    ax.set_title(static + "\n", **kwargs)
+    return ax.text(0.5, 1.0, "", transform=ax.title.get_transform(), ha="center",
+                   va="baseline", in_layout=False, **kwargs)
 
 
 class Projection:
@@ -168,8 +278,8 @@ class PointsView(View):
         self.ax = self.figure.subplots()
         self.data_axes(self.ax)
         xy = self.project(self.X)
-        self.points = self.ax.scatter(xy[:, 0], xy[:, 1], s=12, linewidths=0,
-                                      c=label_colors(None, len(xy)))
+        self.points = points_scatter(self.ax, xy, s=12, linewidths=0,
+                                     c=label_colors(None, len(xy)))
         self.centers = self.ax.scatter([], [], s=160, marker="X", c="black",
                                        edgecolors="white", linewidths=1.5, zorder=3)
 

@@ -24,7 +24,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FixedLocator, NullLocator
 
-from .base import PointsView, label_colors
+from .base import PointsView, label_colors, points_scatter
 
 _NEW = "tab:orange"     # the neuron being split / just born
 _PULL = "tab:green"     # the winner's move (Eq. 3)
@@ -84,8 +84,7 @@ class CentNNView(_NeuronsMixin, PointsView):
         self.data_axes(ax)
         _freeze_ticks(ax)
         xy = self.project(self.X)
-        self.points = ax.scatter(xy[:, 0], xy[:, 1], s=8, linewidths=0,
-                                 c=label_colors(None, len(xy)))
+        self.points = points_scatter(ax, xy, s=8, linewidths=0, c=label_colors(None, len(xy)))
         self.trails = LineCollection([], colors="black", linewidths=1.0, zorder=3)
         ax.add_collection(self.trails)
         self.centers = ax.scatter([], [], s=120, marker="X", c="black",
@@ -195,8 +194,11 @@ class CentNNProgressView(CentNNView):
             Line2D([], [], lw=1.5, color="black", label="this frame"),
         ]
         right.legend(handles=handles, loc="upper right", fontsize=7, frameon=True, framealpha=0.85)
-        self.cursor = right.axvline(0, color="black", lw=1.5)
-        self.dot = right.scatter([], [], s=40, c="black", zorder=3)
+        # The moving cursor and dot live on the twin axes, drawn on top: then
+        # the changes curve, the legend and both axes stay in the player's
+        # cached background (the dot is placed in the changes axis' units).
+        self.cursor = twin.axvline(0, color="black", lw=1.5)
+        self.dot = twin.scatter([], [], s=40, c="black", zorder=3, transform=right.transData)
 
     def draw(self, snapshot, frame):
         super().draw(snapshot, frame)

@@ -25,7 +25,7 @@ from matplotlib.colors import ListedColormap, hsv_to_rgb
 from matplotlib.figure import Figure
 
 from ..fnmeans import first_neighbour_clusters
-from .base import PALETTE, View, label_colors
+from .base import PALETTE, View, label_colors, points_scatter
 
 # Marker area (points^2) of the largest cluster in a history; area is
 # proportional to size, with a floor so single points stay visible.
@@ -102,13 +102,13 @@ class FNMeansView(View):
         self.ax_links.add_collection(self.heads)
         (x0, x1) = self.ax_links.get_xlim()
         self.head_size = 0.012 * (x1 - x0)
-        self.items = self.ax_links.scatter([], [], s=[], edgecolors="black", linewidths=0.5,
-                                           zorder=4)
+        self.items = points_scatter(self.ax_links, np.empty((0, 2)), s=[], c=[],
+                                    edgecolors="black", linewidths=0.5, zorder=4)
         self.links_title = self.ax_links.set_title("", fontsize=10)
 
         # Right panel: the partition of the training vectors and the means.
-        self.points = self.ax_clusters.scatter(xy[:, 0], xy[:, 1], s=10, linewidths=0,
-                                               c=label_colors(None, len(xy)), zorder=1)
+        self.points = points_scatter(self.ax_clusters, xy, s=10, linewidths=0,
+                                     c=label_colors(None, len(xy)), zorder=1)
         self.means = self.ax_clusters.scatter([], [], s=[], marker="o", edgecolors="black",
                                               linewidths=0.8, zorder=3)
         self.clusters_title = self.ax_clusters.set_title("", fontsize=10)

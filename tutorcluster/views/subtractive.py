@@ -37,7 +37,7 @@ from matplotlib.patches import Ellipse
 
 from ..distances import nearest
 from ..subtractive import kernel_squared_distances, potentials
-from .base import PointsView, View, label_colors
+from .base import PointsView, View, label_colors, points_scatter
 
 DECISION_COLORS = {"accept": "#2ca02c", "reject": "#ff7f0e", "stop": "#d62728"}
 CMAP = "viridis"
@@ -110,11 +110,12 @@ class SubtractiveView(View):
                                    norm=self.norm, aspect="auto", interpolation="bilinear",
                                    zorder=0)
         if self.grid_mode:
-            self.points = ax.scatter(xy[:, 0], xy[:, 1], s=9, c=label_colors(None, len(xy)),
-                                     edgecolors="black", linewidths=0.3, zorder=2)
+            self.points = points_scatter(ax, xy, s=9, c=label_colors(None, len(xy)),
+                                         edgecolors="black", linewidths=0.3, zorder=2)
         else:
-            self.points = ax.scatter(xy[:, 0], xy[:, 1], s=14, c=np.zeros(len(xy)), cmap=CMAP,
-                                     norm=self.norm, edgecolors="white", linewidths=0.4, zorder=2)
+            self.points = points_scatter(ax, xy, s=14, c=np.zeros(len(xy)), cmap=CMAP,
+                                         norm=self.norm, edgecolors="white", linewidths=0.4,
+                                         zorder=2)
         self.figure.colorbar(ScalarMappable(self.norm, CMAP), ax=ax, shrink=0.8, pad=0.02,
                              label="potential")
         # Eq. 4's weights: a ringed neighbour's size grows with its weight.
@@ -126,7 +127,10 @@ class SubtractiveView(View):
                                  linestyle="--", zorder=4, visible=False)
         ax.add_patch(self.ra_circle)
         ax.add_patch(self.rb_circle)
+        # The moving artists are clipped to the axes (they lie inside them), so
+        # the player knows they never paint over the legend under the axes.
         self.shift = ax.annotate("", xy=(0, 0), xytext=(0, 0), zorder=5, annotation_clip=False,
+                                 clip_on=True,
                                  arrowprops=dict(arrowstyle="-|>", color="black", linewidth=1.4,
                                                  mutation_scale=12, shrinkA=0, shrinkB=4))
         (self.gap,) = ax.plot([], [], color=DECISION_COLORS["reject"], linewidth=1.5,
@@ -141,9 +145,12 @@ class SubtractiveView(View):
         self.candidate = ax.scatter([], [], s=150, marker="*", c="red", edgecolors="black",
                                     linewidths=0.6, zorder=8, label="candidate")
         self.badge = ax.text(0.02, 0.98, "", transform=ax.transAxes, va="top", ha="left",
-                             fontsize=9, zorder=9,
+                             fontsize=9, zorder=9, clip_on=True,
                              bbox=dict(boxstyle="round,pad=0.3", facecolor="white", alpha=0.9))
-        ax.legend(loc="lower right", fontsize=7, framealpha=0.85)
+        # Under the map, not over it: there it never changes, and the player
+        # keeps it in its cached background instead of drawing it every frame.
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, fontsize=7,
+                  frameon=False)
 
     def _centre_label(self):
         if self.grid_mode:
@@ -264,8 +271,8 @@ class SubtractiveView(View):
                    for decision, color in DECISION_COLORS.items()]
         handles.append(Line2D([], [], linestyle="", marker="^", markersize=5, markerfacecolor="none",
                               markeredgecolor="0.3", label=r"$\rho + d_{min}/r_a$ (grey zone)"))
-        ax.legend(handles=handles, loc="upper right", fontsize=7, title=r"$\rho$ of each candidate",
-                  title_fontsize=7)
+        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2,
+                  fontsize=7, title=r"$\rho$ of each candidate", title_fontsize=7, frameon=False)
 
     def _draw_ratios(self, s, frame):
         n = frame + 1
