@@ -198,6 +198,13 @@ class Kernel:
         from jupyter_client.manager import start_new_kernel
 
         self.manager, self.client = start_new_kernel(kernel_name="python3", cwd=str(cwd))
+        # The checks are what this harness tests; the players (every frame of
+        # which nbval, the browser test and the site render) are drawn by the
+        # kernel here, one frame each.
+        reply = self.client.execute_interactive(
+            "import tutorcluster.widgets as _widgets; _widgets.PRERENDER = False",
+            timeout=TIMEOUT, allow_stdin=False, store_history=False)
+        assert reply["content"]["status"] == "ok", reply["content"]
 
     def run(self, code):
         """Run ``code``; return ``{"status", "ename", "evalue", "stderr", "result"}``."""

@@ -336,6 +336,17 @@ def test_past_the_frame_budget_the_kernel_draws(model, blobs, monkeypatch):
     assert "MB" in tc.scrub(model, blobs).caption.value
 
 
+def test_prerender_off_for_a_harness_makes_every_player_kernel_driven(model, blobs, monkeypatch):
+    from tutorcluster import widgets as player_module
+
+    assert player_module.PRERENDER is True and tc.scrub(model, blobs).kernel_free
+    monkeypatch.setattr(player_module, "PRERENDER", False)
+    player = tc.scrub(model, blobs)
+    assert not player.kernel_free and "drawn by the kernel" in player.caption.value
+    player.show(2)   # still a working player: the kernel draws the frame asked for
+    assert player.frame == 2
+
+
 def test_wide_side_by_side_players_stack_their_panels(blobs):
     a = tc.ARKMeans(6, random_state=0).fit(blobs)
     b = tc.RKMeans(6, random_state=0).fit(blobs)

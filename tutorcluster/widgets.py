@@ -100,6 +100,11 @@ MAX_WIDTH_PX = 1100
 #: drawing each frame in the kernel when the slider moves (and says so).
 MAX_PRERENDER_FRAMES = 300
 MAX_PRERENDER_BYTES = 40 * 2**20
+#: False makes ``prerender="auto"`` mean False: every player is drawn by the
+#: kernel, one frame when it is made. For a harness that runs the notebooks
+#: only for their checks (``tests/test_exercises.py``), where rendering every
+#: frame of every player would be most of the time; never for a student.
+PRERENDER = True
 
 
 class Stage:
@@ -486,7 +491,7 @@ class Player(widgets.VBox):
         pngs, self.note = None, ""
         if _uses_ipympl():
             self.note = "drawn live by ipympl"
-        elif prerender is False or prerender == "never":
+        elif prerender is False or prerender == "never" or not PRERENDER:
             self.note = "drawn by the kernel"
         elif n_frames > MAX_PRERENDER_FRAMES:
             self.note = (f"drawn by the kernel: {n_frames} frames pass the kernel-free "
