@@ -89,8 +89,10 @@ $(VENV)/.browser: $(VENV)/.installed
 	$(PIP) install --quiet -e ".[browser]"
 	touch $@
 
+# One JupyterLab and one Chromium per worker: two notebooks run at once, one per core.
 test-browser: $(VENV)/.browser
-	$(BIN)/python -m pytest tests/browser -m browser -p no:cacheprovider -v --ignore=tests/browser/test_site.py
+	$(BIN)/python -m pytest tests/browser -m browser -p no:cacheprovider -v -n $(JOBS) --dist load \
+	  --ignore=tests/browser/test_site.py
 
 $(VENV)/.bench: $(VENV)/.installed
 	$(PIP) install --quiet -e ".[bench,fast]"

@@ -44,7 +44,7 @@ pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
-RUN_TIMEOUT = 300  # seconds for one notebook's "Run All"
+RUN_TIMEOUT = 600  # seconds for one notebook's "Run All" (make test-browser runs two at once)
 
 
 def _free_port():
