@@ -652,8 +652,64 @@ def test_the_query_order_and_the_threads_change_nothing(monkeypatch):
             np.testing.assert_array_equal(got, want)
     assert distances.tree_query_order(rng.standard_normal((10, 4))) is None
     best, smallest = distances.nearest_fast(X, W, order=order)
+    fastest = distances.two_nearest_fast(X, W, order=order)
+    np.testing.assert_array_equal(best, fastest[0])
+    np.testing.assert_array_equal(smallest, fastest[2])
     np.testing.assert_array_equal(best, plain[0])
-    np.testing.assert_array_equal(smallest, plain[2])
+
+
+def grid_cases():
+    """(X, W) pairs that test every branch of the compiled grid search."""
+    rng = np.random.default_rng(0)
+    far = rng.standard_normal((4000, 2)) * 3
+    yield "random 2-D, far from the origin", rng.standard_normal((4000, 2)) + 1e6, \
+        rng.standard_normal((300, 2)) + 1e6
+    yield "random 3-D", rng.standard_normal((4000, 3)), rng.standard_normal((300, 3))
+    # A map shrunk to a small patch: every point is far, most rows go to the KD-tree.
+    yield "collapsed map", far, 1e-3 * rng.standard_normal((300, 2))
+    W = lattice_positions(12, 12)            # many exact ties (handed to the dense search)
+    yield "lattice ties", np.vstack([W + 0.5, W, rng.uniform(-1, 12, (500, 2))]), W
+    yield "centres on a line", far, np.column_stack([np.linspace(-3, 3, 100), np.zeros(100)])
+    yield "duplicate centres", far, np.repeat(rng.standard_normal((50, 2)), 3, axis=0)
+
+
+@pytest.mark.parametrize("rings", [0, 3, 1000])
+def test_the_compiled_grid_search_finds_the_same_units_as_the_tree(rings, monkeypatch):
+    pytest.importorskip("numba")
+    from tutorcluster import distances
+    monkeypatch.setattr(distances, "GRID_RINGS", rings)   # the answer must not depend on it
+    for name, (X, W) in ((case[0], case[1:]) for case in grid_cases()):
+        order = distances.tree_query_order(X)
+        tree = distances.two_nearest_tree(X, W)
+        for got in (distances.two_nearest_grid(X, W), distances.two_nearest_grid(X, W, order=order)):
+            np.testing.assert_array_equal(got[0], tree[0], err_msg=name)
+            np.testing.assert_array_equal(got[1], tree[1], err_msg=name)
+            np.testing.assert_allclose(got[2], tree[2], rtol=1e-12, atol=1e-12, err_msg=name)
+        dense = distances.two_nearest(X, W)
+        if name != "random 2-D, far from the origin":    # the dense expansion rounds otherwise
+            np.testing.assert_array_equal(got[0], dense[0], err_msg=name)
+
+
+def test_the_compiled_search_is_used_with_numba_and_changes_no_fit(monkeypatch):
+    numba = pytest.importorskip("numba")
+    from tutorcluster import distances
+    X, _ = make_cluster_data()
+    monkeypatch.setattr(distances, "GRID_MIN_SAMPLES", 0)   # the grid even for small data
+    calls = []
+    grid = distances.two_nearest_grid
+    monkeypatch.setattr(distances, "two_nearest_grid",
+                        lambda *args, **kwargs: calls.append(1) or grid(*args, **kwargs))
+    compiled = AMSOM(random_state=0, **FAST).fit(X)
+    assert calls, "the SOMs did not use the compiled search"
+    monkeypatch.setattr(distances, "COMPILED_SEARCH", False)
+    calls.clear()
+    tree = AMSOM(random_state=0, **FAST).fit(X)
+    assert not calls
+    np.testing.assert_array_equal(compiled.labels_, tree.labels_)
+    np.testing.assert_array_equal(compiled.edges_, tree.edges_)
+    np.testing.assert_array_equal(compiled.ages_, tree.ages_)
+    np.testing.assert_allclose(compiled.weights_, tree.weights_, rtol=1e-12, atol=1e-12)
+    assert compiled.n_epochs_ == tree.n_epochs_
 
 
 def test_the_tree_search_breaks_ties_like_the_dense_one():

@@ -182,7 +182,7 @@ def edge_list(adjacency, ages=None):
     edges = np.column_stack([i, j])[i < j]
     if ages is None:
         return edges, np.zeros(len(edges), dtype=np.int64)
-    return edges, ages[edges[:, 0], edges[:, 1]]
+    return edges, ages[edges[:, 0], edges[:, 1]].astype(np.int64)
 
 
 def true_entries(matrix):
@@ -820,13 +820,20 @@ class BatchSOM(ClusterMixin, NearestCentreMixin, SnapshotEstimator):
 
 
 class _Map:
-    """AMSOM's mutable state: weights W, positions R, edges E, ages A and persistent ids."""
+    """AMSOM's mutable state: weights W, positions R, edges E, ages A and persistent ids.
 
-    def __init__(self, weights, positions, adjacency):
+    ``largest_age`` bounds every age the fit can reach: below 2**31 the (M, M)
+    age matrix is int32, half the memory traffic of int64 in every epoch
+    (None: no bound is known, int64).
+    """
+
+    def __init__(self, weights, positions, adjacency, largest_age=None):
         self.weights = weights
         self.positions = positions
         self.adjacency = adjacency
-        self.ages = np.zeros(adjacency.shape, dtype=np.int64)
+        small = largest_age is not None and largest_age < np.iinfo(np.int32).max
+        age_type = np.int32 if small else np.int64
+        self.ages = np.zeros(adjacency.shape, dtype=age_type)
         self.ids = np.arange(len(weights))
         self.next_id = len(weights)
 
@@ -876,7 +883,7 @@ class _Map:
         adjacency[n, :n] = adjacency[n + 1, :n] = self.adjacency[q]
         adjacency[n, n + 1] = adjacency[n + 1, n] = True
         adjacency[:n, n:] = adjacency[n:, :n].T
-        ages = np.zeros((n + 2, n + 2), dtype=np.int64)
+        ages = np.zeros((n + 2, n + 2), dtype=self.ages.dtype)
         ages[:n, :n] = self.ages
         self.adjacency, self.ages = adjacency, ages
         children = np.array([self.next_id, self.next_id + 1])
@@ -1056,8 +1063,13 @@ class AMSOM(BatchSOM):
         # Phase I (Fig. 3, steps 1.1-1.6): lattice, weights, positions, E from
         # the lattice, A = 0, GT.
         (rows, cols), weights, positions, sigma0 = self._initial_map(X, rng)
+        # An age grows by at most 1 an epoch ("epoch" mode) or 1 a sample
+        # ("sample" mode), and is cut once it passes age_max.
+        per_epoch = len(X) if self.age_mode == "sample" else 1
+        largest_age = (min(age_max, self.max_epochs) + 1) * per_epoch
         state = _Map(weights, positions,
-                     adjacency_matrix(lattice_edges(rows, cols, self.lattice), rows * cols))
+                     adjacency_matrix(lattice_edges(rows, cols, self.lattice), rows * cols),
+                     largest_age)
 
         order = tree_query_order(X)     # once per fit: only makes the BMU search faster
 
