@@ -149,6 +149,28 @@ def points_scatter(ax, xy, *, s, c, marker="o", **kwargs):
     return points
 
 
+def segments_xy(starts, ends):
+    """The segments ``starts[i] -> ends[i]`` as the x and y of one line broken by NaNs.
+
+    ``line.set_data(*segments_xy(starts, ends))`` draws every segment with
+    one ``Line2D``: one path, quicker to update and to draw than a
+    ``LineCollection`` of one path per segment (for segments of one colour).
+
+    Parameters
+    ----------
+    starts, ends : ndarray of shape (n_segments, 2)
+
+    Returns
+    -------
+    x, y : ndarray of shape (3 * n_segments,)
+        Start, end, NaN for each segment in turn.
+    """
+    starts, ends = np.asarray(starts).reshape(-1, 2), np.asarray(ends).reshape(-1, 2)
+    xy = np.full((len(starts), 3, 2), np.nan)
+    xy[:, 0], xy[:, 1] = starts, ends
+    return xy[..., 0].ravel(), xy[..., 1].ravel()
+
+
 def title_with_live_line(ax, static, **kwargs):
     """Title ``ax`` with a fixed first line and return a text artist for its second line.
 
@@ -157,6 +179,9 @@ def title_with_live_line(ax, static, **kwargs):
     returned text sits where a two-line title's second line would.
     """
     ax.set_title(static + "\n", **kwargs)
+    # Under every moving artist of ``ax``: the player then keeps the fixed line
+    # in its cached background instead of redrawing it with the live one.
+    ax.title.set_zorder(-1)
     return ax.text(0.5, 1.0, "", transform=ax.title.get_transform(), ha="center",
                    va="baseline", in_layout=False, **kwargs)
 
