@@ -39,7 +39,7 @@ from matplotlib.patches import Ellipse
 
 from ..distances import nearest
 from ..subtractive import kernel_squared_distances, potentials
-from .base import PointsView, View, label_colors, points_scatter
+from .base import PointsView, View, label_colors, points_scatter, smooth_image
 
 DECISION_COLORS = {"accept": "#2ca02c", "reject": "#ff7f0e", "stop": "#d62728"}
 CMAP = "viridis"
@@ -128,11 +128,9 @@ class SubtractiveView(View):
                 self.nodes = np.column_stack([gx.ravel(), gy.ravel()])
                 self.land0 = potentials(self.nodes, self.X_unit, first.ra, sigma=self.sigma)
                 blank = np.zeros((n, n))
-            self.image_colours = faded(CMAP)
-            # The image is given its colours (RGBA bytes) here, on the coarse grid:
-            # imshow then smooths one RGBA image instead of values and a mask (faster).
-            self.image = ax.imshow(self._colour(blank), origin="lower", extent=extent,
-                                   aspect="auto", interpolation="bilinear", zorder=0)
+            # Bilinear, as imshow would draw it, but faster (see SmoothImage).
+            self.image = smooth_image(ax, blank, extent=extent, cmap=faded(CMAP), norm=self.norm,
+                                      zorder=0)
         if self.grid_mode:
             self.points = points_scatter(ax, xy, s=9, c=label_colors(None, len(xy)),
                                          edgecolors="black", linewidths=0.3, zorder=2)
@@ -211,13 +209,9 @@ class SubtractiveView(View):
         n = self.landscape_points
         return np.maximum(carved, 0.0).reshape(n, n)
 
-    def _colour(self, landscape):
-        """The landscape as RGBA bytes in the map's (faded) colours."""
-        return self.image_colours(self.norm(landscape), bytes=True)
-
     def _draw_map(self, s):
         if self.image is not None:
-            self.image.set_data(self._colour(self._landscape(s)))
+            self.image.set_data(self._landscape(s))
         if self.grid_mode:
             # The candidate loop assigns no labels: colour each point by its
             # nearest accepted centre so far.
