@@ -456,3 +456,39 @@ def test_a_grouped_point_looks_like_the_scatter_point(style, shift):
         centre_plain = (axis * plain).sum() / plain.sum()
         centre_grouped = (axis * grouped).sum() / grouped.sum()
         assert abs(centre_plain - centre_grouped) <= 1.0 + 1e-9  # a half-pixel tie rounds apart
+
+
+# The smooth image (the subtractive views' fast bilinear image) -------------------
+
+def _image_picture(values, limits, smooth, origin="lower"):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.colors import Normalize
+    from matplotlib.figure import Figure
+
+    from tutorcluster.views.base import smooth_image
+
+    figure = Figure(figsize=(4, 3), dpi=100)
+    FigureCanvasAgg(figure)
+    ax = figure.add_axes((0.1, 0.1, 0.8, 0.8), xlim=limits[0], ylim=limits[1])
+    style = dict(extent=(0, 2, 0, 2), cmap="viridis", norm=Normalize(-1, 2))
+    if smooth:
+        image = smooth_image(ax, values, **style)
+        image.origin = origin
+    else:
+        ax.imshow(values, origin=origin, aspect="auto", interpolation="bilinear",
+                  interpolation_stage="data", **style)  # values interpolated, then coloured
+    figure.canvas.draw()
+    return np.asarray(figure.canvas.buffer_rgba())[..., :3].astype(int)
+
+
+@pytest.mark.parametrize("shape", [(21, 21), (17, 31), (101, 101)])
+@pytest.mark.parametrize("limits", [((-0.5, 2.5), (-1, 3)), ((0.5, 1.5), (0.3, 1.2))])
+@pytest.mark.parametrize("origin", ["lower", "upper"])
+def test_a_smooth_image_looks_like_the_bilinear_image(shape, limits, origin):
+    """Within 3 of 255 levels everywhere, whole or clipped by the axes, either way up."""
+    rows, columns = (np.linspace(0, 1, n) for n in shape)
+    values = np.sin(4 * columns[None]) + np.cos(3 * rows[:, None]) * (rows[:, None] > 0.3)
+    smooth = _image_picture(values, limits, smooth=True, origin=origin)
+    bilinear = _image_picture(values, limits, smooth=False, origin=origin)
+    assert np.abs(smooth - bilinear).max() <= 3
+    assert (smooth != 255).any()  # something was drawn

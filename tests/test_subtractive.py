@@ -30,7 +30,7 @@ from tutorcluster.datasets import load, make_artdata
 from tutorcluster.metrics import clustering_accuracy
 from tutorcluster.subtractive import fuzzy_memberships, nearest_center, potentials, unit_hypercube
 from tutorcluster.testing import assert_snapshots_equal, check_snapshot_protocol
-from tutorcluster.views.subtractive import LandscapeView
+from tutorcluster.views.subtractive import LandscapeView, badge_text
 
 SUBTRACTIVE = [SubtractiveClustering, WeightedMeanSubtractiveClustering, MountainClustering]
 
@@ -624,6 +624,26 @@ def test_side_by_side_landscapes_and_fcm_view(artdata):
         player.stage.draw(frame)
     player.show(len(fcm.history_) - 1)
     assert player.picture.value[:4] == b"\x89PNG"
+
+
+def test_the_map_badge_names_the_decision_and_the_test_that_made_it(iris):
+    X = iris[0]
+    history = (SubtractiveClustering(ra=0.3).fit(X).history_
+               + SubtractiveClustering(ra=0.3, max_centers=2).fit(X).history_)
+    for s in history:
+        text = badge_text(s)
+        assert text.startswith(s.decision.upper())
+        if s.reason == "ratio>accept":
+            assert text.endswith(f"{s.ratio:.2f} > {s.accept_ratio:g}")
+        elif s.reason == "ratio<=reject":
+            assert text.endswith(f"{s.ratio:.2f} \u2264 {s.reject_ratio:g}")
+        elif s.reason.startswith("grey"):
+            value = s.ratio + s.d_min_over_ra
+            sign = "\u2265" if value >= 1 else "<"
+            assert text.endswith(f"{value:.2f} {sign} 1")
+        else:
+            assert "max_centers" in text
+    assert len({s.reason for s in history}) == 5  # every kind of decision was checked
 
 
 # ---------------------------------------------------------------------------

@@ -13,6 +13,10 @@
   dotted line where AMSOM's Phase III (smoothing) starts, and a marker at
   the epoch shown.
 
+The titles give the epoch and the number of neurons (left) and the QE and
+TE (right); the player's caption says the rest (phase, sigma, alpha, the
+edges cut).
+
 Both panels draw the same snapshot, so a neuron that moves on the left can
 be found on the right. Used by :class:`tutorcluster.amsom.BatchSOM` and
 :class:`tutorcluster.amsom.AMSOM`; see ``notebooks/02-amsom.ipynb``.
@@ -20,10 +24,9 @@ be found on the right. Used by :class:`tutorcluster.amsom.BatchSOM` and
 
 import numpy as np
 from matplotlib import colormaps
-from matplotlib.collections import LineCollection
 from matplotlib.lines import Line2D
 
-from .base import PALETTE, UNLABELLED, View, title_with_live_line
+from .base import PALETTE, UNLABELLED, View, segments_xy, title_with_live_line
 
 DEAD = UNLABELLED
 RING = "tab:green"
@@ -100,8 +103,8 @@ class SOMView(View):
         ax.set_xlabel("$r_{i,2}$ (lattice row)" if self.swap else "$r_{i,1}$ (lattice column)")
         ax.set_ylabel("$r_{i,1}$ (lattice column)" if self.swap else "$r_{i,2}$ (lattice row)")
         self.map_title = title_with_live_line(ax, "Output plane: positions $r_i$", fontsize=9)
-        self.map_edges = ax.add_collection(LineCollection([], colors="0.55", linewidths=0.9,
-                                                          zorder=1))
+        # The edges as one line broken by NaNs (see segments_xy): faster than a LineCollection.
+        (self.map_edges,) = ax.plot([], [], color="0.55", linewidth=0.9, zorder=1)
         self.map_nodes = ax.scatter([], [], edgecolors="black", linewidths=0.4, zorder=2)
         self.map_added = ax.scatter([], [], s=140, facecolors="none", edgecolors=RING,
                                     linewidths=2, zorder=3)
@@ -158,8 +161,7 @@ class SOMView(View):
         else:
             colors = np.tile(DEAD, (len(xy), 1))
         ax.scatter(xy[:, 0], xy[:, 1], s=9, c=colors, linewidths=0, zorder=0)
-        self.data_edges = ax.add_collection(LineCollection([], colors="black", linewidths=0.7,
-                                                           alpha=0.6, zorder=1))
+        (self.data_edges,) = ax.plot([], [], color="black", linewidth=0.7, alpha=0.6, zorder=1)
         self.data_nodes = ax.scatter([], [], edgecolors="black", linewidths=0.4, zorder=2)
         self.data_added = ax.scatter([], [], s=140, facecolors="none", edgecolors=RING,
                                      linewidths=2, zorder=3)
@@ -211,7 +213,7 @@ class SOMView(View):
             nodes.set_offsets(xy)
             nodes.set_facecolor(colors)
             nodes.set_sizes(sizes)
-            edges.set_segments(np.stack([xy[e[:, 0]], xy[e[:, 1]]], axis=1) if len(e) else [])
+            edges.set_data(*segments_xy(xy[e[:, 0]], xy[e[:, 1]]))
         added = np.isin(snapshot.ids, snapshot.added_ids)
         self.map_added.set_offsets(plane[added].reshape(-1, 2))
         self.data_added.set_offsets(data[added].reshape(-1, 2))
@@ -220,12 +222,10 @@ class SOMView(View):
         self.data_removed.set_offsets(
             self.project(gone_weights) if gone_weights is not None else np.zeros((0, 2)))
         self.progress_marker.set_xdata([snapshot.iteration, snapshot.iteration])
-        phase = {1: "Phase I", 2: "Phase II", 3: "Phase III"}[snapshot.phase]
-        # The titles' second lines; plain text (no mathtext) is quicker to draw.
-        self.map_title.set_text(f"epoch {snapshot.iteration} ({phase}), "
-                                f"{snapshot.n_neurons} neurons, {len(e)} edges")
-        self.data_title.set_text(f"QE {snapshot.qe:.3f}, TE {snapshot.te:.3f}, "
-                                 f"\u03c3 = {snapshot.sigma:.2f}, \u03b1 = {snapshot.alpha:.3g}")
+        # The titles' second lines, short and plain (no mathtext): text is slow to
+        # draw, and the caption gives the rest (phase, sigma, alpha, edges cut).
+        self.map_title.set_text(f"epoch {snapshot.iteration}: {snapshot.n_neurons} neurons")
+        self.data_title.set_text(f"QE {snapshot.qe:.3f}, TE {snapshot.te:.3f}")
 
 
 def plot_map(model, X, y=None, *, frame=-1, figure=None, title=None):

@@ -25,7 +25,7 @@ from matplotlib.colors import ListedColormap, hsv_to_rgb
 from matplotlib.figure import Figure
 
 from ..fnmeans import first_neighbour_clusters
-from .base import PALETTE, View, label_colors, points_scatter
+from .base import PALETTE, View, label_colors, points_scatter, segments_xy, title_with_live_line
 
 # Marker area (points^2) of the largest cluster in a history; area is
 # proportional to size, with a floor so single points stay visible.
@@ -73,7 +73,9 @@ class FNMeansView(View):
     after), coloured by the graph they fall in, each with an arrow
     ``i -> kappa_i``; the mutual pairs (one per graph) are underlined.
     Right: every training vector coloured by its cluster at this level, and
-    the cluster means (Eqs. 6-7), area proportional to ``N_C(i)``.
+    the cluster means (Eqs. 6-7), area proportional to ``N_C(i)``. The
+    titles give the level, its number of items and of graphs, and the number
+    of clusters; the player's caption says which equation gives the means.
     """
 
     figsize = (10.0, 4.6)
@@ -91,8 +93,9 @@ class FNMeansView(View):
 
         # Left panel: faint training vectors, mutual pairs, arrows, items.
         self.ax_links.scatter(xy[:, 0], xy[:, 1], s=5, c="0.85", linewidths=0, zorder=1)
-        self.mutual = LineCollection([], colors="black", linewidths=4, alpha=0.35, zorder=2)
-        self.ax_links.add_collection(self.mutual)
+        # One line broken by NaNs (see segments_xy): faster than a LineCollection.
+        (self.mutual,) = self.ax_links.plot([], [], color="black", linewidth=4, alpha=0.35,
+                                            solid_capstyle="butt", zorder=2)
         # Arrows as two collections whose contents change per frame: a line per
         # arrow and a small triangle for its head (cheaper to draw than a quiver
         # sized for the largest level with the unused arrows masked).
@@ -104,14 +107,18 @@ class FNMeansView(View):
         self.head_size = 0.012 * (x1 - x0)
         self.items = points_scatter(self.ax_links, np.empty((0, 2)), s=[], c=[],
                                     edgecolors="black", linewidths=0.5, zorder=4)
-        self.links_title = self.ax_links.set_title("", fontsize=10)
+        # Titles: a fixed line, and a short live line (text is slow to draw; the
+        # caption says the rest).
+        self.links_title = title_with_live_line(
+            self.ax_links, "arrow i \u2192 first neighbour (mutual pairs underlined)", fontsize=10)
 
         # Right panel: the partition of the training vectors and the means.
         self.points = points_scatter(self.ax_clusters, xy, s=10, linewidths=0,
                                      c=label_colors(None, len(xy)), zorder=1)
         self.means = self.ax_clusters.scatter([], [], s=[], marker="o", edgecolors="black",
                                               linewidths=0.8, zorder=3)
-        self.clusters_title = self.ax_clusters.set_title("", fontsize=10)
+        self.clusters_title = title_with_live_line(
+            self.ax_clusters, "training vectors by cluster; means, area \u221d size", fontsize=10)
 
     def _areas(self, counts):
         return np.maximum(self.area_per_point * np.asarray(counts, dtype=float), _SMALLEST_AREA)
@@ -138,19 +145,16 @@ class FNMeansView(View):
         self.heads.set_verts(np.stack([tip, base + 0.5 * head * normal, base - 0.5 * head * normal], axis=1))
         self.heads.set_facecolor(colors)
         pairs = np.flatnonzero(snapshot.mutual & (np.arange(n_items) < snapshot.kappa))
-        self.mutual.set_segments(np.stack([items[pairs], targets[pairs]], axis=1))
-        self.links_title.set_text(
-            f"Level {snapshot.iteration}: {n_items} items, arrow i \u2192 first neighbour\n"
-            f"{len(pairs)} mutual pairs (underlined) = {snapshot.n_clusters} graphs")
+        self.mutual.set_data(*segments_xy(items[pairs], targets[pairs]))
+        self.links_title.set_text(f"level {snapshot.iteration}: {n_items} items, "
+                                  f"{snapshot.n_clusters} graphs")
 
         self.points.set_facecolor(cluster_colors(snapshot.labels, snapshot.n_clusters))
         self.means.set_offsets(self.project(snapshot.centers))
         self.means.set_sizes(self._areas(snapshot.sizes))
         self.means.set_facecolor(cluster_colors(np.arange(snapshot.n_clusters), snapshot.n_clusters))
         top = " (top)" if snapshot.is_top else ""
-        self.clusters_title.set_text(
-            f"{snapshot.n_clusters} clusters of the {len(self.X)} training vectors{top}\n"
-            f"means (Eq. {6 if snapshot.iteration == 1 else 7}), area \u221d cluster size")
+        self.clusters_title.set_text(f"{snapshot.n_clusters} clusters{top}")
 
 
 def graph_layout(kappa, *, spacing=4.0):

@@ -4,14 +4,16 @@
 
 * **the map**: for 2-D data, the mountain landscape the candidate was
   picked from (carved around every centre accepted before it) as an image,
-  with the data points coloured by their potential; the candidate (red
-  star, the highest point), its ``r_a``
-  neighbourhood (ellipse, and the averaged points ringed), the centre it
+  with the data points coloured by their potential (in ``POINT_SHADES``
+  shades of the colour map); the candidate (red star, the highest point),
+  its ``r_a`` neighbourhood (ellipse, and the averaged points ringed), the centre it
   proposes (white circle; for WMSC the weighted mean, joined to the
   candidate by an arrow), the carving radius ``r_b`` when it is accepted,
   the distance to the nearest centre when the decision fell in the grey
-  zone, and the decision with its reason. The ringed points of a WMSC
-  neighbourhood are drawn larger the more weight Eq. 4 gives them; the
+  zone, and the decision with the test that made it (``rho > accept``,
+  ``rho <= reject`` or, in the grey zone, ``rho + d/ra >= 1``; the caption
+  says it in full). The ringed points of a WMSC neighbourhood are drawn
+  larger the more weight Eq. 4 gives them (in ``RING_SIZES`` steps); the
   candidate's star sits on top of its centre, and an arrow runs from the
   candidate to the weighted mean. For more than two features the
   points are drawn through the fixed PCA projection, without the landscape;
@@ -37,10 +39,30 @@ from matplotlib.patches import Ellipse
 
 from ..distances import nearest
 from ..subtractive import kernel_squared_distances, potentials
-from .base import PointsView, View, label_colors, points_scatter
+from .base import PointsView, View, label_colors, points_scatter, smooth_image
 
 DECISION_COLORS = {"accept": "#2ca02c", "reject": "#ff7f0e", "stop": "#d62728"}
 CMAP = "viridis"
+#: Shades of CMAP the points are drawn in (the landscape and colour bar use all 256).
+POINT_SHADES = 32
+#: Sizes a WMSC neighbour's ring can take (its Eq. 4 weight rounded to a step).
+RING_SIZES = 8
+
+
+def badge_text(s):
+    """The map's one-line verdict on candidate ``s``: the decision and the test that made it.
+
+    Kept short, as it is redrawn on every frame (the caption says it in full).
+    """
+    decision = s.decision.upper()
+    if s.reason == "ratio>accept":
+        return f"{decision}  \u03c1 = {s.ratio:.2f} > {s.accept_ratio:g}"
+    if s.reason == "ratio<=reject":
+        return f"{decision}  \u03c1 = {s.ratio:.2f} \u2264 {s.reject_ratio:g}"
+    if s.reason == "max_centers":
+        return f"{decision}  max_centers reached"
+    sign = "\u2265" if s.decision == "accept" else "<"
+    return f"{decision}  \u03c1 + d/ra = {s.ratio + s.d_min_over_ra:.2f} {sign} 1"
 
 
 def faded(cmap, amount=0.85):
@@ -106,21 +128,26 @@ class SubtractiveView(View):
                 self.nodes = np.column_stack([gx.ravel(), gy.ravel()])
                 self.land0 = potentials(self.nodes, self.X_unit, first.ra, sigma=self.sigma)
                 blank = np.zeros((n, n))
-            self.image = ax.imshow(blank, origin="lower", extent=extent, cmap=faded(CMAP),
-                                   norm=self.norm, aspect="auto", interpolation="bilinear",
-                                   zorder=0)
+            # Bilinear, as imshow would draw it, but faster (see SmoothImage).
+            self.image = smooth_image(ax, blank, extent=extent, cmap=faded(CMAP), norm=self.norm,
+                                      zorder=0)
         if self.grid_mode:
             self.points = points_scatter(ax, xy, s=9, c=label_colors(None, len(xy)),
                                          edgecolors="black", linewidths=0.3, zorder=2)
         else:
-            self.points = points_scatter(ax, xy, s=14, c=np.zeros(len(xy)), cmap=CMAP,
+            # 32 shades of the colour map, not 256: the points then fall in at most
+            # 32 colour groups, which GroupedPoints stamps quickly.
+            self.points = points_scatter(ax, xy, s=14, c=np.zeros(len(xy)),
+                                         cmap=colormaps[CMAP].resampled(POINT_SHADES),
                                          norm=self.norm, edgecolors="white", linewidths=0.4,
                                          zorder=2)
         self.figure.colorbar(ScalarMappable(self.norm, CMAP), ax=ax, shrink=0.8, pad=0.02,
                              label="potential")
-        # Eq. 4's weights: a ringed neighbour's size grows with its weight.
-        self.neighbours = ax.scatter([], [], s=34, facecolors="none", edgecolors="black",
-                                     linewidths=0.8, zorder=3, label="Eq. 4 weight (ring size)")
+        # Eq. 4's weights: a ringed neighbour's size grows with its weight, in
+        # RING_SIZES steps (a few sizes: GroupedPoints stamps each size at once).
+        self.neighbours = points_scatter(ax, np.empty((0, 2)), s=34, c=[(0.0, 0.0, 0.0, 0.0)],
+                                         edgecolors="black", linewidths=0.8, zorder=3,
+                                         label="Eq. 4 weight (ring size)")
         self.ra_circle = Ellipse((0, 0), 0, 0, fill=False, edgecolor="red", linewidth=1.2,
                                  linestyle="-", zorder=4, visible=False)
         self.rb_circle = Ellipse((0, 0), 0, 0, fill=False, edgecolor="white", linewidth=1.2,
@@ -194,7 +221,8 @@ class SubtractiveView(View):
             self.points.set_array(self._potentials(s))
         if len(s.weights) > 1:
             self.neighbours.set_offsets(self.project(self.X[s.neighbourhood]))
-            self.neighbours.set_sizes(12 + 160 * s.weights / s.weights.max())
+            steps = np.round(RING_SIZES * s.weights / s.weights.max()) / RING_SIZES
+            self.neighbours.set_sizes(12 + 160 * steps)
         else:
             self.neighbours.set_offsets(np.empty((0, 2)))
         self.centres.set_offsets(self.project(s.centers).reshape(-1, 2))
@@ -229,11 +257,7 @@ class SubtractiveView(View):
         else:
             self.gap.set_data([], [])
 
-        text = f"{s.decision.upper()}  rho = {s.ratio:.2f}"
-        if s.d_min_over_ra is not None:
-            text += f", d/ra = {s.d_min_over_ra:.2f}"
-        text += f"\n({s.reason})"
-        self.badge.set_text(text)
+        self.badge.set_text(badge_text(s))
         self.badge.get_bbox_patch().set_edgecolor(DECISION_COLORS[s.decision])
         self.badge.set_color(DECISION_COLORS[s.decision])
 
@@ -251,12 +275,14 @@ class SubtractiveView(View):
         ax.axhline(first.accept_ratio, color=DECISION_COLORS["accept"], linewidth=1)
         ax.axhline(first.reject_ratio, color=DECISION_COLORS["stop"], linewidth=1)
         ax.axhline(1.0, color="0.5", linewidth=0.8, linestyle="--")
+        # zorder 1, under the moving dots: the player keeps these labels in its
+        # cached background instead of redrawing them every frame.
         ax.text(1.0, first.accept_ratio, " accept", color=DECISION_COLORS["accept"], fontsize=8,
-                va="bottom", ha="left", transform=ax.get_yaxis_transform())
+                va="bottom", ha="left", transform=ax.get_yaxis_transform(), zorder=1)
         ax.text(1.0, first.reject_ratio, " reject", color=DECISION_COLORS["stop"], fontsize=8,
-                va="top", ha="left", transform=ax.get_yaxis_transform())
+                va="top", ha="left", transform=ax.get_yaxis_transform(), zorder=1)
         ax.text(0.02, (first.reject_ratio + first.accept_ratio) / 2, "grey zone", fontsize=8,
-                color="0.4", va="center", transform=ax.get_yaxis_transform())
+                color="0.4", va="center", transform=ax.get_yaxis_transform(), zorder=1)
         ax.set_xlim(0.3, steps.max() + 0.7)
         ax.set_ylim(0.0, 1.3)
         ax.set_xlabel("candidate")
